@@ -1,0 +1,42 @@
+import type { Readable } from 'node:stream';
+
+/** Where the bytes of a file entry come from. */
+export type EntrySource =
+  | { kind: 'path'; path: string; size: number }
+  | { kind: 'buffer'; data: Uint8Array }
+  | { kind: 'stream'; stream: Readable; size?: number };
+
+interface EntryBase {
+  /** The name inside the archive: relative, `/`-separated, no trailing `/` (writers add it for folders). */
+  name: string;
+  /** Permission bits only (`0o755`); the writers add the file-type bits. */
+  mode: number;
+  mtime: Date;
+}
+
+export type ArchiveEntry =
+  | (EntryBase & { type: 'file'; source: EntrySource })
+  | (EntryBase & { type: 'directory' })
+  | (EntryBase & { type: 'symlink'; target: string });
+
+export const DEFAULT_FILE_MODE = 0o644;
+export const DEFAULT_DIRECTORY_MODE = 0o755;
+export const DEFAULT_SYMLINK_MODE = 0o777;
+
+export const S_IFREG = 0o100000;
+export const S_IFDIR = 0o040000;
+export const S_IFLNK = 0o120000;
+
+/** The size of a file entry when it is known before reading it. */
+export function knownSize(entry: ArchiveEntry): number | undefined {
+  if (entry.type !== 'file') return 0;
+  const { source } = entry;
+  if (source.kind === 'path') return source.size;
+  if (source.kind === 'buffer') return source.data.byteLength;
+  return source.size;
+}
+
+/** Orders entries by name, byte-wise on UTF-8, so that a package's layout never depends on the file system. */
+export function compareEntryNames(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}

@@ -1,0 +1,123 @@
+/**
+ * The one error type of octojs. Every failure a user can cause or meet has a stable `code`,
+ * a `message` that says what happened and a `hint` that says what to do about it.
+ */
+export type OctoErrorCode =
+  // Package identity and input
+  | 'ERR_OCTO_PACKAGE_JSON_MISSING'
+  | 'ERR_OCTO_PACKAGE_JSON_INVALID'
+  | 'ERR_OCTO_INVALID_ID'
+  | 'ERR_OCTO_INVALID_VERSION'
+  | 'ERR_OCTO_AMBIGUOUS_NAME'
+  | 'ERR_OCTO_INVALID_OPTION'
+  // Packing
+  | 'ERR_OCTO_BASE_PATH'
+  | 'ERR_OCTO_NOTHING_MATCHED'
+  | 'ERR_OCTO_UNREADABLE_FILE'
+  | 'ERR_OCTO_OUTPUT_EXISTS'
+  | 'ERR_OCTO_DISK_FULL'
+  | 'ERR_OCTO_WRITE_FAILED'
+  | 'ERR_OCTO_SYMLINK_OUTSIDE'
+  | 'ERR_OCTO_SYMLINK_LOOP'
+  | 'ERR_OCTO_INVALID_ENTRY'
+  // Pushing
+  | 'ERR_OCTO_PACKAGE_NOT_FOUND'
+  | 'ERR_OCTO_UNSUPPORTED_FORMAT'
+  | 'ERR_OCTO_MISSING_SERVER'
+  | 'ERR_OCTO_MISSING_CREDENTIALS'
+  | 'ERR_OCTO_AUTH'
+  | 'ERR_OCTO_PERMISSION'
+  | 'ERR_OCTO_CONFLICT'
+  | 'ERR_OCTO_REJECTED'
+  | 'ERR_OCTO_SPACE_NOT_FOUND'
+  | 'ERR_OCTO_NETWORK'
+  | 'ERR_OCTO_TIMEOUT'
+  | 'ERR_OCTO_TLS'
+  | 'ERR_OCTO_SERVER'
+  | 'ERR_OCTO_NOT_OCTOPUS'
+  | 'ERR_OCTO_REDIRECT';
+
+export interface OctoErrorDetails {
+  hint: string;
+  cause?: unknown;
+  /** HTTP status, when a server answered. */
+  status?: number;
+  method?: string;
+  /** The request URL, with credentials and query secrets removed. */
+  url?: string;
+  /** The server's `ErrorMessage` and `Errors`, when it sent an Octopus error body. */
+  serverMessage?: string;
+  serverErrors?: string[];
+  /** How many HTTP attempts were made before this error. */
+  attempts?: number;
+  /** The file or package the error is about. */
+  path?: string;
+}
+
+export class OctoError extends Error {
+  override readonly name = 'OctoError';
+  readonly code: OctoErrorCode;
+  readonly hint: string;
+  readonly status?: number;
+  readonly method?: string;
+  readonly url?: string;
+  readonly serverMessage?: string;
+  readonly serverErrors?: string[];
+  readonly attempts?: number;
+  readonly path?: string;
+
+  constructor(code: OctoErrorCode, message: string, details: OctoErrorDetails) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = code;
+    this.hint = details.hint;
+    if (details.status !== undefined) this.status = details.status;
+    if (details.method !== undefined) this.method = details.method;
+    if (details.url !== undefined) this.url = details.url;
+    if (details.serverMessage !== undefined) this.serverMessage = details.serverMessage;
+    if (details.serverErrors !== undefined) this.serverErrors = details.serverErrors;
+    if (details.attempts !== undefined) this.attempts = details.attempts;
+    if (details.path !== undefined) this.path = details.path;
+    Error.captureStackTrace?.(this, OctoError);
+  }
+
+  /** A plain object for JSON output: never carries secrets, since none are ever stored on the error. */
+  toJSON(): Record<string, unknown> {
+    const json: Record<string, unknown> = { code: this.code, message: this.message, hint: this.hint };
+    for (const key of ['status', 'method', 'url', 'serverMessage', 'serverErrors', 'attempts', 'path'] as const) {
+      if (this[key] !== undefined) json[key] = this[key];
+    }
+    return json;
+  }
+}
+
+export function isOctoError(error: unknown): error is OctoError {
+  return error instanceof OctoError;
+}
+
+/** Maps a Node file-system error met while writing a package to an OctoError. */
+export function writeError(error: unknown, file: string): OctoError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new OctoError('ERR_OCTO_DISK_FULL', `The disk is full: could not finish writing ${file}.`, {
+      hint: 'Free some space on the disk that holds the out folder, or choose another out folder.',
+      cause: error,
+      path: file,
+    });
+  }
+  if (isOctoError(error)) return error;
+  return new OctoError('ERR_OCTO_WRITE_FAILED', `Could not write ${file}: ${(error as Error)?.message ?? String(error)}.`, {
+    hint: 'Check that the out folder exists or can be created, and that you may write to it.',
+    cause: error,
+    path: file,
+  });
+}
+
+/** Maps a Node file-system error met while reading an input file to an OctoError. */
+export function readError(error: unknown, file: string): OctoError {
+  if (isOctoError(error)) return error;
+  return new OctoError('ERR_OCTO_UNREADABLE_FILE', `Could not read ${file}: ${(error as Error)?.message ?? String(error)}.`, {
+    hint: 'Check the file permissions, or leave the file out with an exclude pattern.',
+    cause: error,
+    path: file,
+  });
+}

@@ -1,0 +1,36 @@
+export { OctoError, isOctoError, type OctoErrorCode, type OctoErrorDetails } from './errors.js';
+export {
+  type PackageFormat,
+  PACKAGE_FORMATS,
+  SUPPORTED_EXTENSIONS,
+  normalizeFormat,
+  extensionOf,
+  supportedExtensionOf,
+} from './format.js';
+export {
+  type PackageIdentity,
+  type ParsedFileName,
+  MAX_ID_LENGTH,
+  idFromPackageName,
+  validateId,
+  validateVersion,
+  validateIdentity,
+  packageFileName,
+  parseWithCalamari,
+  parseWithClientRegex,
+  assertUnambiguousFileName,
+  resolveIdentity,
+} from './identity.js';
+export { type PackOptions, type PackResult, type PackPlan, pack, planPackage } from './pack.js';
+export {
+  type PackageBuilderOptions,
+  type EntryOptions,
+  type DirectoryOptions,
+  PackageBuilder,
+  createPackage,
+  normalizeEntryName,
+} from './package-builder.js';
+export { type DependenciesMode, type SelectFilesOptions, selectFiles } from './select/select-files.js';
+export { type PackageRoot, productionPackageRoots } from './select/production-dependencies.js';
+export type { ArchiveEntry, EntrySource } from './archive/entry.js';
+export { DEFAULT_COMPRESSION_LEVEL, resolveMtime } from './options.js';

@@ -1,0 +1,123 @@
+import path from 'node:path';
+import { type ArchiveEntry, knownSize } from './archive/entry.js';
+import { writeArchiveFile } from './archive/write-archive.js';
+import { OctoError } from './errors.js';
+import { type PackageFormat, normalizeFormat } from './format.js';
+import { resolveIdentity, validateIdentity } from './identity.js';
+import { assertOneOf, normalizeCompressionLevel, resolveMtime } from './options.js';
+import { type DependenciesMode, selectFiles } from './select/select-files.js';
+
+export interface PackOptions {
+  /** The folder to pack. Default: the folder of `packageJson`; one of the two is required. */
+  basePath?: string;
+  /** The package.json to take id and version from. Default: `<basePath>/package.json`, read only if needed. */
+  packageJson?: string;
+  /** The package id. Default: package.json `name` (`@scope/name` becomes `scope.name`). */
+  id?: string;
+  /** The package version. Default: package.json `version`. */
+  version?: string;
+  /** `zip` (default), `tar.gz`, `tgz` or `tar`. */
+  format?: PackageFormat | 'targz';
+  /** Where the package is written; created if missing. Default: `bin` under the current folder. */
+  outFolder?: string;
+  /** Globs relative to basePath of what goes in. Default: `['**']`. Dotfiles are included. */
+  include?: string[];
+  /** Globs relative to basePath of what stays out. `.git` always stays out. */
+  exclude?: string[];
+  /** Which `node_modules` to pack: `all` (default), `prod` (the production tree only) or `none`. */
+  dependencies?: DependenciesMode;
+  /** 0 (store) to 9. Default: 6. */
+  compressionLevel?: number;
+  /** One time for every entry, for reproducible packages. Default: SOURCE_DATE_EPOCH if set, else each file's own. */
+  mtime?: Date | number | string;
+  /** Replace an existing package file. Default: false (an error). */
+  overwrite?: boolean;
+  /** Pack what links outside basePath point to, instead of refusing them. Default: false. */
+  followExternalSymlinks?: boolean;
+  /** Called as each entry is written, for progress. */
+  onEntry?: (entry: { name: string; type: ArchiveEntry['type']; size: number }, index: number, total: number) => void;
+}
+
+export interface PackResult {
+  /** Absolute path of the package file. */
+  path: string;
+  /** Its file name, `<id>.<version>.<ext>`. */
+  name: string;
+  id: string;
+  version: string;
+  format: PackageFormat;
+  /** Size in bytes. */
+  size: number;
+  /** Lowercase hex SHA-1 of the file, as Octopus reports it. */
+  sha1: string;
+  /** How many entries (files, folders, links) it holds. */
+  entries: number;
+}
+
+export interface PackPlan {
+  id: string;
+  version: string;
+  name: string;
+  format: PackageFormat;
+  path: string;
+  entries: ArchiveEntry[];
+  compressionLevel: number;
+}
+
+/** Everything pack() decides before writing: identity, file name, entries. */
+export async function planPackage(options: PackOptions): Promise<PackPlan> {
+  if (options.basePath === undefined && options.packageJson === undefined) {
+    throw new OctoError('ERR_OCTO_INVALID_OPTION', 'Neither basePath nor packageJson was given, so there is no folder to pack.', {
+      hint: 'Give basePath (the folder to pack) or packageJson (its folder is packed).',
+    });
+  }
+  const basePath = path.resolve(options.basePath ?? path.dirname(options.packageJson!));
+  const format = normalizeFormat(options.format);
+  const compressionLevel = normalizeCompressionLevel(options.compressionLevel);
+  const dependencies = assertOneOf('dependencies mode', options.dependencies, ['all', 'prod', 'none'] as const, 'all');
+  const mtime = resolveMtime(options.mtime);
+  const identity = await resolveIdentity({
+    basePath,
+    ...(options.id !== undefined && { id: options.id }),
+    ...(options.version !== undefined && { version: options.version }),
+    ...(options.packageJson !== undefined && { packageJson: path.resolve(options.packageJson) }),
+  });
+  const name = validateIdentity(identity, format);
+  const outFolder = path.resolve(options.outFolder ?? 'bin');
+  const destination = path.join(outFolder, name);
+  const entries = await selectFiles({
+    basePath,
+    ...(options.include && { include: options.include }),
+    ...(options.exclude && { exclude: options.exclude }),
+    dependencies,
+    ...(options.followExternalSymlinks !== undefined && { followExternalSymlinks: options.followExternalSymlinks }),
+    skip: [outFolder, destination],
+    ...(mtime && { mtime }),
+  });
+  return { ...identity, name, format, path: destination, entries, compressionLevel };
+}
+
+/** Packs a folder into `<outFolder>/<id>.<version>.<ext>`. */
+export async function pack(options: PackOptions): Promise<PackResult> {
+  const plan = await planPackage(options);
+  const total = plan.entries.length;
+  const onEntry = options.onEntry;
+  const written = await writeArchiveFile(plan.entries, plan.path, {
+    format: plan.format,
+    compressionLevel: plan.compressionLevel,
+    ...(options.overwrite !== undefined && { overwrite: options.overwrite }),
+    ...(onEntry && {
+      onEntry: (entry: ArchiveEntry, index: number) => onEntry({ name: entry.name, type: entry.type, size: knownSize(entry) ?? 0 }, index, total),
+    }),
+  });
+  return {
+    path: written.path,
+    name: plan.name,
+    id: plan.id,
+    version: plan.version,
+    format: plan.format,
+    size: written.size,
+    sha1: written.sha1,
+    entries: total,
+  };
+}

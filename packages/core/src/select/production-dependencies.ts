@@ -1,0 +1,107 @@
+import { readFile, realpath } from 'node:fs/promises';
+import path from 'node:path';
+import type { PackageJson } from '../identity.js';
+
+/** A folder of node_modules to pack, and where it goes in the package. */
+export interface PackageRoot {
+  /** The real folder on disk (links resolved: workspaces, pnpm). */
+  realPath: string;
+  /** Its path inside the package, `/`-separated, e.g. `node_modules/@scope/name`. */
+  archivePath: string;
+}
+
+async function readJson(file: string): Promise<PackageJson | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as PackageJson;
+  } catch {
+    return undefined;
+  }
+}
+
+async function exists(file: string): Promise<string | undefined> {
+  try {
+    return await realpath(file);
+  } catch {
+    return undefined;
+  }
+}
+
+function runtimeDependencies(json: PackageJson): string[] {
+  const names = new Set<string>([
+    ...Object.keys(json.dependencies ?? {}),
+    ...Object.keys(json.optionalDependencies ?? {}),
+    ...Object.keys(json.peerDependencies ?? {}),
+  ]);
+  return [...names].sort();
+}
+
+function isInside(child: string, parent: string): boolean {
+  const relative = path.relative(parent, child);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+const toArchive = (relative: string): string => relative.split(path.sep).join('/');
+
+/**
+ * The production dependency tree of the package at `basePath`, found as Node itself finds modules
+ * at run time: each dependency looked up in `node_modules` from the requiring package's folder
+ * upwards. So it works for whatever npm installed (hoisted, nested, workspaces linked from the
+ * monorepo root) without `npm prune`, and never includes a devDependency that nothing needs.
+ */
+export async function productionPackageRoots(basePath: string): Promise<PackageRoot[]> {
+  const base = await realpath(basePath);
+  const json = await readJson(path.join(base, 'package.json'));
+  if (!json) return [];
+  const ancestors: string[] = [];
+  for (let dir = base; ; dir = path.dirname(dir)) {
+    ancestors.push(dir);
+    if (path.dirname(dir) === dir) break;
+  }
+  const roots = new Map<string, PackageRoot>();
+  const queue: { name: string; fromReal: string; fromArchive: string }[] = runtimeDependencies(json).map((name) => ({
+    name,
+    fromReal: base,
+    fromArchive: '',
+  }));
+  while (queue.length > 0) {
+    const { name, fromReal, fromArchive } = queue.shift()!;
+    let location: string | undefined;
+    let real: string | undefined;
+    for (let dir = fromReal; ; dir = path.dirname(dir)) {
+      if (path.basename(dir) !== 'node_modules') {
+        const candidate = path.join(dir, 'node_modules', name);
+        real = await exists(path.join(candidate, 'package.json'));
+        if (real) {
+          location = candidate;
+          real = path.dirname(real);
+          break;
+        }
+      }
+      if (path.dirname(dir) === dir) break;
+    }
+    if (!location || !real) continue; // not installed: optional, or a peer nobody provided
+    let archivePath: string;
+    if (isInside(location, fromReal) && fromArchive !== '') {
+      archivePath = `${fromArchive}/${toArchive(path.relative(fromReal, location))}`;
+    } else {
+      const ancestor = ancestors.find((dir) => isInside(location, dir))!;
+      archivePath = toArchive(path.relative(ancestor, location));
+    }
+    const taken = roots.get(archivePath);
+    if (taken) {
+      if (taken.realPath === real) continue;
+      // Another version already sits there: nest this one under the package that needs it.
+      archivePath = `${fromArchive === '' ? '' : `${fromArchive}/`}node_modules/${name}`;
+      const nested = roots.get(archivePath);
+      if (nested) continue;
+    }
+    roots.set(archivePath, { realPath: real, archivePath });
+    const dependencyJson = await readJson(path.join(real, 'package.json'));
+    if (dependencyJson) {
+      for (const dependency of runtimeDependencies(dependencyJson)) {
+        queue.push({ name: dependency, fromReal: real, fromArchive: archivePath });
+      }
+    }
+  }
+  return [...roots.values()].sort((a, b) => (a.archivePath < b.archivePath ? -1 : a.archivePath > b.archivePath ? 1 : 0));
+}
