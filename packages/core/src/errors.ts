@@ -58,13 +58,13 @@ export class OctoError extends Error {
   override readonly name = 'OctoError';
   readonly code: OctoErrorCode;
   readonly hint: string;
-  readonly status?: number;
-  readonly method?: string;
-  readonly url?: string;
-  readonly serverMessage?: string;
-  readonly serverErrors?: string[];
-  readonly attempts?: number;
-  readonly path?: string;
+  declare readonly status?: number;
+  declare readonly method?: string;
+  declare readonly url?: string;
+  declare readonly serverMessage?: string;
+  declare readonly serverErrors?: string[];
+  declare readonly attempts?: number;
+  declare readonly path?: string;
 
   constructor(code: OctoErrorCode, message: string, details: OctoErrorDetails) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });

@@ -34,3 +34,15 @@ export { type DependenciesMode, type SelectFilesOptions, selectFiles } from './s
 export { type PackageRoot, productionPackageRoots } from './select/production-dependencies.js';
 export type { ArchiveEntry, EntrySource } from './archive/entry.js';
 export { DEFAULT_COMPRESSION_LEVEL, resolveMtime } from './options.js';
+export {
+  type PushOptions,
+  type ConnectionOptions,
+  type OverwriteMode,
+  type OverwriteModeInput,
+  type PushProgress,
+  normalizeOverwriteMode,
+  resolveConnection,
+} from './push/push-options.js';
+export { type PushInput, type PushResult, type PushOutcome, push } from './push/push.js';
+export { type PushAllOptions, type PushAllEntry, pushAll } from './push/push-all.js';
+export { safeUrl } from './push/http-errors.js';

@@ -1,1 +1,6 @@
-export {};
+export { type Feed, type FeedOptions, type FeedRequest, startFeed } from './feed.js';
+export { FaultInjector, type FaultMatch } from './faults.js';
+export { type Credentials, type Grant, type Permission, ALL_PERMISSIONS } from './permissions.js';
+export type { Space } from './resources.js';
+export type { StoredPackage } from './package-store.js';
+export { parsePackageFileName, versionKey, compareVersions } from './package-name.js';

@@ -1,0 +1,152 @@
+import { OctoError, type OctoErrorCode } from '../errors.js';
+
+/** The request a failure belongs to, for the error's `method` and `url` (never with secrets). */
+export interface RequestInfo {
+  method: string;
+  url: string;
+  attempts?: number;
+}
+
+/** The parts of an Octopus error body (octopus-api.md §1.7); any may be missing. */
+export interface OctopusErrorBody {
+  ErrorMessage?: string;
+  Errors?: string[];
+  HelpText?: string;
+}
+
+export function parseErrorBody(body: string): OctopusErrorBody | undefined {
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    return parsed !== null && typeof parsed === 'object' ? (parsed as OctopusErrorBody) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A URL fit for messages and logs: no user info, no query (an `apikey` could hide there). */
+export function safeUrl(url: string | URL): string {
+  const parsed = new URL(String(url));
+  parsed.username = '';
+  parsed.password = '';
+  parsed.search = [...parsed.searchParams.keys()].some((key) => key.toLowerCase() === 'apikey') ? '' : parsed.search;
+  return parsed.toString();
+}
+
+function serverText(body: OctopusErrorBody | undefined, raw: string): string {
+  if (body?.ErrorMessage || body?.Errors?.length) {
+    return [body.ErrorMessage, ...(body.Errors ?? [])].filter(Boolean).join(' ');
+  }
+  const trimmed = raw.trim();
+  return trimmed.length > 200 ? `${trimmed.slice(0, 200)}…` : trimmed;
+}
+
+/** Turns an HTTP answer that is not a success into an OctoError with the server's own words. */
+export function httpError(status: number, rawBody: string, request: RequestInfo, headers: Record<string, string | string[] | undefined> = {}): OctoError {
+  const body = parseErrorBody(rawBody);
+  const said = serverText(body, rawBody);
+  const details = {
+    status,
+    method: request.method,
+    url: safeUrl(request.url),
+    ...(body?.ErrorMessage !== undefined && { serverMessage: body.ErrorMessage }),
+    ...(body?.Errors !== undefined && { serverErrors: body.Errors }),
+    ...(request.attempts !== undefined && { attempts: request.attempts }),
+  };
+  const where = `${request.method} ${details.url}`;
+  const attempts = request.attempts && request.attempts > 1 ? ` after ${request.attempts} attempts` : '';
+  const make = (code: OctoErrorCode, message: string, hint: string): OctoError => new OctoError(code, message, { ...details, hint });
+  if (status >= 300 && status < 400) {
+    const location = headers.location;
+    return make(
+      'ERR_OCTO_REDIRECT',
+      `The server answered ${status} redirecting ${where} to ${String(location ?? 'another address')}; uploads are not sent after redirects.`,
+      'Use the final address as the server URL: check http versus https and the virtual directory.',
+    );
+  }
+  if (status === 401) {
+    return make('ERR_OCTO_AUTH', `The server refused the credentials (401) for ${where}: ${said || 'no message'}.`, 'Check the API key or access token, and that it belongs to this server.');
+  }
+  if (status === 403) {
+    const missing = /Missing permission:\s*(\w+)/.exec(said)?.[1];
+    return make(
+      'ERR_OCTO_PERMISSION',
+      `The server refused ${where} (403)${missing ? `: missing permission ${missing}` : ''}. ${said}`.trim(),
+      'Pushing needs the BuiltInFeedPush permission; overwriting an existing package needs BuiltInFeedAdminister. Ask an Octopus administrator to grant it to the key\'s user or team in this space.',
+    );
+  }
+  if (status === 409) {
+    return make(
+      'ERR_OCTO_CONFLICT',
+      `The package already exists on the server (409): ${said || 'conflict'}.`,
+      'Bump the version, or push with overwriteMode IgnoreIfExists (--overwrite-mode ignore) to skip it or OverwriteExisting (overwrite) to replace it.',
+    );
+  }
+  if (status === 400 || status === 413 || status === 415 || status === 422) {
+    return make('ERR_OCTO_REJECTED', `The server rejected ${where} (${status}): ${said || 'no message'}.`, 'Check the package file name (<id>.<version>.<ext>), that the file is not empty, and its format.');
+  }
+  if (status === 404) {
+    return make('ERR_OCTO_SPACE_NOT_FOUND', `The server answered 404 for ${where}: ${said || 'not found'}.`, 'Check the space (name or id) and that the key can see it, and the server URL with its virtual directory.');
+  }
+  if (status === 408) {
+    return make('ERR_OCTO_TIMEOUT', `The server or a proxy timed out (408) on ${where}${attempts}.`, 'Raise the timeout, or check the proxy or load balancer in front of Octopus.');
+  }
+  return make(
+    'ERR_OCTO_SERVER',
+    `The server failed ${where} with ${status}${attempts}: ${said || 'no message'}.`,
+    'This is a server-side or gateway problem; try again later, and check the Octopus Server logs if it persists.',
+  );
+}
+
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'EPROTO',
+]);
+
+export function errorCodeOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== 'ERR_GOT_REQUEST_ERROR') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export function isTlsError(error: unknown): boolean {
+  const code = errorCodeOf(error);
+  return code !== undefined && (TLS_CODES.has(code) || code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL'));
+}
+
+/** Turns a failure to get any answer into an OctoError: TLS, timeout or network. */
+export function transportError(error: unknown, request: RequestInfo): OctoError {
+  const code = errorCodeOf(error);
+  const url = safeUrl(request.url);
+  const base = { cause: error, method: request.method, url, ...(request.attempts !== undefined && { attempts: request.attempts }) };
+  const attempts = request.attempts && request.attempts > 1 ? ` after ${request.attempts} attempts` : '';
+  const reason = (error as Error)?.message ?? String(error);
+  if (isTlsError(error)) {
+    return new OctoError('ERR_OCTO_TLS', `The TLS connection to ${url} failed: ${reason}.`, {
+      ...base,
+      hint: 'If the server uses a private CA, pass its certificate with caFile (--ca-file) or ca; only as a last resort use insecure (--insecure).',
+    });
+  }
+  if (code === 'ETIMEDOUT' || (error as Error)?.name === 'TimeoutError') {
+    return new OctoError('ERR_OCTO_TIMEOUT', `${request.method} ${url} timed out${attempts}: ${reason}.`, {
+      ...base,
+      hint: 'Raise the timeout (--timeout, in seconds on the command line), or check the network between here and the server.',
+    });
+  }
+  return new OctoError('ERR_OCTO_NETWORK', `${request.method} ${url} failed${attempts}: ${reason}${code && !reason.includes(code) ? ` (${code})` : ''}.`, {
+    ...base,
+    hint: 'Check the server URL, that the server is up and reachable from here, and any proxy settings (HTTPS_PROXY, --proxy).',
+  });
+}
