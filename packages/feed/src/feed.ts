@@ -84,7 +84,7 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
   const handler = (request: IncomingMessage, response: ServerResponse): void => {
     const url = new URL(request.url ?? '/', 'http://feed.invalid');
     const method = (request.method ?? 'GET').toUpperCase();
-    response.on('finish', () => requests.push({ method, path: url.pathname, query: url.search, status: response.statusCode }));
+    response.on('close', () => requests.push({ method, path: url.pathname, query: url.search, status: response.statusCode }));
     handle(request, response, url, method).catch((error: unknown) => {
       if (error instanceof HttpProblem) {
         sendError(response, error);
