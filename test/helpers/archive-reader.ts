@@ -62,7 +62,7 @@ export function readTar(file: string, gzipped: boolean): Promise<ReadEntry[]> {
     const entries: ReadEntry[] = [];
     extract.on('entry', (header, stream, next) => {
       const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
       stream.on('end', () => {
         const type = header.type === 'directory' ? 'directory' : header.type === 'symlink' ? 'symlink' : 'file';
         entries.push({

@@ -11,8 +11,7 @@ export interface PackageIdentity {
 export const MAX_ID_LENGTH = 100;
 // The ASCII form of the parsers' `\w+([_.-]\w+)*` (octopus-api.md §4.1).
 const ID_PATTERN = /^[A-Za-z0-9_]+([_.-][A-Za-z0-9_]+)*$/;
-const VERSION_SOURCE =
-  String.raw`\d+(?:\.\d+){0,3}(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?`;
+const VERSION_SOURCE = String.raw`\d+(?:\.\d+){0,3}(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?`;
 const VERSION_PATTERN = new RegExp(`^${VERSION_SOURCE}$`);
 const ID_SOURCE = String.raw`\w+(?:[_.-]\w+)*?`;
 // P1: the client regex shared by Octopus.Client and go-octopusdeploy (octopus-api.md §4.3).
@@ -20,10 +19,7 @@ const CLIENT_NAME = new RegExp(`^(?<id>${ID_SOURCE})\\.(?<version>${VERSION_SOUR
 // P2: Calamari's PackageName.TryParseUnsafeFileName, case-insensitive.
 const CALAMARI_TAR = /^(?<fileName>.*)(?<extension>\.tar(\.[a-zA-Z0-9]+)?)$/i;
 const CALAMARI_BARE = new RegExp(`^(?<id>${ID_SOURCE})\\.(?<version>${VERSION_SOURCE})$`, 'i');
-const CALAMARI_WITH_EXT = new RegExp(
-  `^(?<id>${ID_SOURCE})\\.(?<version>${VERSION_SOURCE})(?<extension>(\\.[a-zA-Z0-9]+)+)$`,
-  'i',
-);
+const CALAMARI_WITH_EXT = new RegExp(`^(?<id>${ID_SOURCE})\\.(?<version>${VERSION_SOURCE})(?<extension>(\\.[a-zA-Z0-9]+)+)$`, 'i');
 
 /** `@scope/name` becomes `scope.name`, as the original octopackjs did and as Octopus ids allow. */
 export function idFromPackageName(name: string): string {
@@ -38,9 +34,13 @@ export function validateId(id: string): void {
     });
   }
   if (id.length > MAX_ID_LENGTH) {
-    throw new OctoError('ERR_OCTO_INVALID_ID', `The package id "${id}" is ${id.length} characters long; Octopus allows at most ${MAX_ID_LENGTH}.`, {
-      hint: 'Choose a shorter id.',
-    });
+    throw new OctoError(
+      'ERR_OCTO_INVALID_ID',
+      `The package id "${id}" is ${id.length} characters long; Octopus allows at most ${MAX_ID_LENGTH}.`,
+      {
+        hint: 'Choose a shorter id.',
+      },
+    );
   }
   if (!ID_PATTERN.test(id)) {
     throw new OctoError('ERR_OCTO_INVALID_ID', `The package id "${id}" is not a valid Octopus package id.`, {
@@ -49,9 +49,13 @@ export function validateId(id: string): void {
   }
   const numeric = id.split(/[.\-_]/).find((segment) => /^\d+$/.test(segment));
   if (numeric !== undefined) {
-    throw new OctoError('ERR_OCTO_AMBIGUOUS_NAME', `The package id "${id}" has a purely numeric segment ("${numeric}"), which Octopus can read as part of the version.`, {
-      hint: 'Octopus parses the id and version from the file name, so an id segment of digits only is ambiguous: rename it, for example "app2" instead of "app.2".',
-    });
+    throw new OctoError(
+      'ERR_OCTO_AMBIGUOUS_NAME',
+      `The package id "${id}" has a purely numeric segment ("${numeric}"), which Octopus can read as part of the version.`,
+      {
+        hint: 'Octopus parses the id and version from the file name, so an id segment of digits only is ambiguous: rename it, for example "app2" instead of "app.2".',
+      },
+    );
   }
 }
 

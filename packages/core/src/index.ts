@@ -1,12 +1,5 @@
 export { OctoError, isOctoError, type OctoErrorCode, type OctoErrorDetails } from './errors.js';
-export {
-  type PackageFormat,
-  PACKAGE_FORMATS,
-  SUPPORTED_EXTENSIONS,
-  normalizeFormat,
-  extensionOf,
-  supportedExtensionOf,
-} from './format.js';
+export { type PackageFormat, PACKAGE_FORMATS, SUPPORTED_EXTENSIONS, normalizeFormat, extensionOf, supportedExtensionOf } from './format.js';
 export {
   type PackageIdentity,
   type ParsedFileName,

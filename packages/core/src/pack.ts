@@ -107,7 +107,8 @@ export async function pack(options: PackOptions): Promise<PackResult> {
     compressionLevel: plan.compressionLevel,
     ...(options.overwrite !== undefined && { overwrite: options.overwrite }),
     ...(onEntry && {
-      onEntry: (entry: ArchiveEntry, index: number) => onEntry({ name: entry.name, type: entry.type, size: knownSize(entry) ?? 0 }, index, total),
+      onEntry: (entry: ArchiveEntry, index: number) =>
+        onEntry({ name: entry.name, type: entry.type, size: knownSize(entry) ?? 0 }, index, total),
     }),
   });
   return {

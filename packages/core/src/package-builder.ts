@@ -1,13 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
-import {
-  type ArchiveEntry,
-  DEFAULT_DIRECTORY_MODE,
-  DEFAULT_FILE_MODE,
-  DEFAULT_SYMLINK_MODE,
-  compareEntryNames,
-} from './archive/entry.js';
+import { type ArchiveEntry, DEFAULT_DIRECTORY_MODE, DEFAULT_FILE_MODE, DEFAULT_SYMLINK_MODE, compareEntryNames } from './archive/entry.js';
 import { writeArchiveFile, writeArchiveStream } from './archive/write-archive.js';
 import { OctoError, readError } from './errors.js';
 import { type PackageFormat, normalizeFormat } from './format.js';
@@ -44,8 +38,18 @@ type Pending = (fixed: Date | undefined) => Promise<ArchiveEntry[]>;
  * the extraction folder.
  */
 export function normalizeEntryName(name: string): string {
-  const normalized = String(name).replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '').replace(/\/{2,}/g, '/');
-  if (normalized === '' || normalized === '.' || normalized.startsWith('/') || /^[A-Za-z]:/.test(normalized) || normalized.split('/').includes('..')) {
+  const normalized = String(name)
+    .replace(/\\/g, '/')
+    .replace(/^(\.\/)+/, '')
+    .replace(/\/+$/, '')
+    .replace(/\/{2,}/g, '/');
+  if (
+    normalized === '' ||
+    normalized === '.' ||
+    normalized.startsWith('/') ||
+    /^[A-Za-z]:/.test(normalized) ||
+    normalized.split('/').includes('..')
+  ) {
     throw new OctoError('ERR_OCTO_INVALID_ENTRY', `"${name}" cannot be an entry name in a package.`, {
       hint: 'Entry names are relative paths inside the package, such as "dist/app.js": no leading "/", drive letter or "..".',
     });
@@ -112,7 +116,13 @@ export class PackageBuilder {
     const entryName = normalizeEntryName(name);
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     return this.#add(async (fixed) => [
-      { type: 'file', name: entryName, source: { kind: 'buffer', data: bytes }, mode: options.mode ?? DEFAULT_FILE_MODE, mtime: options.mtime ?? fixed ?? new Date() },
+      {
+        type: 'file',
+        name: entryName,
+        source: { kind: 'buffer', data: bytes },
+        mode: options.mode ?? DEFAULT_FILE_MODE,
+        mtime: options.mtime ?? fixed ?? new Date(),
+      },
     ]);
   }
 
@@ -141,9 +151,12 @@ export class PackageBuilder {
         ...(fixed && { mtime: fixed }),
       });
       if (prefix === '') return entries;
-      const parents: ArchiveEntry[] = prefix
-        .split('/')
-        .map((_, index, parts) => ({ type: 'directory', name: parts.slice(0, index + 1).join('/'), mode: DEFAULT_DIRECTORY_MODE, mtime: fixed ?? new Date() }));
+      const parents: ArchiveEntry[] = prefix.split('/').map((_, index, parts) => ({
+        type: 'directory',
+        name: parts.slice(0, index + 1).join('/'),
+        mode: DEFAULT_DIRECTORY_MODE,
+        mtime: fixed ?? new Date(),
+      }));
       return [...parents, ...entries.map((entry) => ({ ...entry, name: `${prefix}/${entry.name}` }))];
     });
   }
@@ -158,7 +171,13 @@ export class PackageBuilder {
   addSymlink(name: string, target: string, options: EntryOptions = {}): this {
     const entryName = normalizeEntryName(name);
     return this.#add(async (fixed) => [
-      { type: 'symlink', name: entryName, target: target.replace(/\\/g, '/'), mode: options.mode ?? DEFAULT_SYMLINK_MODE, mtime: options.mtime ?? fixed ?? new Date() },
+      {
+        type: 'symlink',
+        name: entryName,
+        target: target.replace(/\\/g, '/'),
+        mode: options.mode ?? DEFAULT_SYMLINK_MODE,
+        mtime: options.mtime ?? fixed ?? new Date(),
+      },
     ]);
   }
 

@@ -15,14 +15,18 @@ describe('package identity', () => {
 
   it('refuses bad versions and ids with their own codes', () => {
     for (const version of ['', 'v1.0.0', '1.2.3.4.5', '1.0.0_beta', '1.0.0-beta/1']) {
-      assert.throws(() => validateIdentity({ id: 'App', version }, 'zip'), (error: { code: string }) => ['ERR_OCTO_INVALID_VERSION', 'ERR_OCTO_AMBIGUOUS_NAME'].includes(error.code), version);
+      assert.throws(
+        () => validateIdentity({ id: 'App', version }, 'zip'),
+        (error: { code: string }) => ['ERR_OCTO_INVALID_VERSION', 'ERR_OCTO_AMBIGUOUS_NAME'].includes(error.code),
+        version,
+      );
     }
     for (const id of ['', 'my app', 'app!', 'ünï', '.app', 'app.', 'a'.repeat(101)]) {
       assert.throws(() => validateIdentity({ id, version: '1.0.0' }, 'zip'), { code: 'ERR_OCTO_INVALID_ID' }, id);
     }
   });
 
-  it('refuses names that Octopus\'s two parsers read differently', () => {
+  it("refuses names that Octopus's two parsers read differently", () => {
     assert.throws(() => validateIdentity({ id: 'Package.2.Core', version: '1.0.0' }, 'zip'), { code: 'ERR_OCTO_AMBIGUOUS_NAME' });
     assert.throws(() => validateIdentity({ id: 'App.2', version: '1.0.0' }, 'zip'), /purely numeric/);
     assert.equal(validateIdentity({ id: 'MyApp.v2', version: '1.0.0' }, 'tar.gz'), 'MyApp.v2.1.0.0.tar.gz');

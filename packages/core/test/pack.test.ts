@@ -38,7 +38,11 @@ describe('pack()', () => {
       const entries = await readArchive(result.path);
       assert.equal(result.entries, entries.length);
       const names = entries.map((entry) => entry.name);
-      assert.deepEqual(names, [...names].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))), 'entries are sorted');
+      assert.deepEqual(
+        names,
+        [...names].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))),
+        'entries are sorted',
+      );
       for (const name of names) {
         assert.ok(!name.startsWith('/') && !name.split('/').includes('..') && !name.includes('\\'), `safe name ${name}`);
       }
@@ -117,7 +121,8 @@ describe('pack()', () => {
     const best = await pack({ basePath: app, id: 'App', version: '1.0.0', outFolder: path.join(tmp.path, 'b'), compressionLevel: 9 });
     assert.ok(stored.size > 1_300_000);
     assert.ok(best.size < 20_000);
-    for (const file of [stored.path, best.path]) assert.equal((await readArchive(file))[0]!.data.toString(), 'hello world, '.repeat(100_000));
+    for (const file of [stored.path, best.path])
+      assert.equal((await readArchive(file))[0]!.data.toString(), 'hello world, '.repeat(100_000));
   });
 
   it('includes and excludes with globs, keeps dotfiles, never packs .git or its own out folder', async () => {
@@ -163,7 +168,9 @@ describe('pack()', () => {
       const { rmSync } = await import('node:fs');
       rmSync(path.join(app, 'data/big.bin'));
       const { writeArchiveFile } = await import('../src/archive/write-archive.js');
-      await assert.rejects(writeArchiveFile(plan.entries, plan.path, { format: 'zip', compressionLevel: 6 }), { code: 'ERR_OCTO_UNREADABLE_FILE' });
+      await assert.rejects(writeArchiveFile(plan.entries, plan.path, { format: 'zip', compressionLevel: 6 }), {
+        code: 'ERR_OCTO_UNREADABLE_FILE',
+      });
     } else {
       await assert.rejects(pack({ basePath: app, outFolder: out }), { code: 'ERR_OCTO_UNREADABLE_FILE' });
     }
@@ -178,8 +185,16 @@ describe('pack()', () => {
     writeFileSync(path.join(outside, 'shared.txt'), 'shared');
     writeFileSync(path.join(app, 'index.js'), '1');
     symlinkSync(outside, path.join(app, 'shared'));
-    await assert.rejects(pack({ basePath: app, id: 'App', version: '1.0.0', outFolder: path.join(tmp.path, 'o1') }), { code: 'ERR_OCTO_SYMLINK_OUTSIDE' });
-    const followed = await pack({ basePath: app, id: 'App', version: '1.0.0', outFolder: path.join(tmp.path, 'o2'), followExternalSymlinks: true });
+    await assert.rejects(pack({ basePath: app, id: 'App', version: '1.0.0', outFolder: path.join(tmp.path, 'o1') }), {
+      code: 'ERR_OCTO_SYMLINK_OUTSIDE',
+    });
+    const followed = await pack({
+      basePath: app,
+      id: 'App',
+      version: '1.0.0',
+      outFolder: path.join(tmp.path, 'o2'),
+      followExternalSymlinks: true,
+    });
     const read = byName(await readArchive(followed.path));
     assert.equal(read.get('shared/shared.txt')?.data.toString(), 'shared');
     symlinkSync(app, path.join(outside, 'back'));
@@ -196,11 +211,14 @@ describe('pack()', () => {
       await assert.rejects(pack({ basePath: path.join(tmp.path, 'file'), id: 'A', version: '1.0.0' }), { code: 'ERR_OCTO_BASE_PATH' });
       mkdirSync(path.join(tmp.path, 'app'));
       writeFileSync(path.join(tmp.path, 'app/a.txt'), 'x');
-      await assert.rejects(pack({ basePath: path.join(tmp.path, 'app'), id: 'A', version: '1.0.0', include: ['*.js'], outFolder: path.join(tmp.path, 'o') }), (error: Error & { code: string; hint: string }) => {
-        assert.equal(error.code, 'ERR_OCTO_NOTHING_MATCHED');
-        assert.match(error.hint, /glob/);
-        return true;
-      });
+      await assert.rejects(
+        pack({ basePath: path.join(tmp.path, 'app'), id: 'A', version: '1.0.0', include: ['*.js'], outFolder: path.join(tmp.path, 'o') }),
+        (error: Error & { code: string; hint: string }) => {
+          assert.equal(error.code, 'ERR_OCTO_NOTHING_MATCHED');
+          assert.match(error.hint, /glob/);
+          return true;
+        },
+      );
     });
 
     it('reports a missing or broken package.json, and needs none when id and version are given', async () => {
@@ -219,7 +237,12 @@ describe('pack()', () => {
       mkdirSync(app);
       writeFileSync(path.join(app, 'a.txt'), 'x');
       writeFileSync(path.join(tmp.path, 'meta.json'), JSON.stringify({ name: 'meta-app', version: '3.1.4' }));
-      const result = await pack({ basePath: app, packageJson: path.join(tmp.path, 'meta.json'), outFolder: path.join(tmp.path, 'o'), format: 'tar.gz' });
+      const result = await pack({
+        basePath: app,
+        packageJson: path.join(tmp.path, 'meta.json'),
+        outFolder: path.join(tmp.path, 'o'),
+        format: 'tar.gz',
+      });
       assert.equal(result.name, 'meta-app.3.1.4.tar.gz');
     });
 
@@ -230,9 +253,15 @@ describe('pack()', () => {
       const out = path.join(tmp.path, 'o');
       await assert.rejects(pack({ basePath: app, id: 'my app', version: '1.0.0', outFolder: out }), { code: 'ERR_OCTO_INVALID_ID' });
       await assert.rejects(pack({ basePath: app, id: 'App', version: '1.0.0_beta', outFolder: out }), { code: 'ERR_OCTO_INVALID_VERSION' });
-      await assert.rejects(pack({ basePath: app, id: 'Package.2.Core', version: '1.0.0', outFolder: out }), { code: 'ERR_OCTO_AMBIGUOUS_NAME' });
-      await assert.rejects(pack({ basePath: app, id: 'App', version: '1.0.0', format: 'rar' as never, outFolder: out }), { code: 'ERR_OCTO_INVALID_OPTION' });
-      await assert.rejects(pack({ basePath: app, id: 'App', version: '1.0.0', compressionLevel: 11, outFolder: out }), { code: 'ERR_OCTO_INVALID_OPTION' });
+      await assert.rejects(pack({ basePath: app, id: 'Package.2.Core', version: '1.0.0', outFolder: out }), {
+        code: 'ERR_OCTO_AMBIGUOUS_NAME',
+      });
+      await assert.rejects(pack({ basePath: app, id: 'App', version: '1.0.0', format: 'rar' as never, outFolder: out }), {
+        code: 'ERR_OCTO_INVALID_OPTION',
+      });
+      await assert.rejects(pack({ basePath: app, id: 'App', version: '1.0.0', compressionLevel: 11, outFolder: out }), {
+        code: 'ERR_OCTO_INVALID_OPTION',
+      });
       assert.equal(existsSync(out), false);
     });
   });

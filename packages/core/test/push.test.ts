@@ -5,7 +5,7 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { type Feed, type FeedOptions, startFeed } from '@octojs/feed';
-import { type PushOptions, createPackage, push, pushAll } from '../src/index.js';
+import { type PushAllOptions, createPackage, push, pushAll } from '../src/index.js';
 import { useTempDir } from '../../../test/helpers/temp-dir.js';
 
 const PUSH_KEY = 'API-PUSHONLY0000000000000000000';
@@ -34,7 +34,13 @@ describe('push()', () => {
     });
     return feed;
   };
-  const options = (extra: PushOptions = {}): PushOptions => ({ server: feed.url, apiKey: PUSH_KEY, retryDelay: 5, env: {}, ...extra });
+  const options = (extra: PushAllOptions = {}): PushAllOptions => ({
+    server: feed.url,
+    apiKey: PUSH_KEY,
+    retryDelay: 5,
+    env: {},
+    ...extra,
+  });
 
   beforeEach(async () => {
     zip = (await createPackage({ id: 'Acme.Web', version: '1.0.0' }).addBuffer('index.js', 'console.log(1)').toFile(tmp.path)).path;
@@ -78,7 +84,9 @@ describe('push()', () => {
       const same = await push(zip, options({ overwriteMode: 'ignore' }));
       assert.equal(same.outcome, 'ignored');
       assert.deepEqual(same.warnings, []);
-      const other = (await createPackage({ id: 'Acme.Web', version: '1.0.0' }).addBuffer('index.js', 'changed').toFile(path.join(tmp.path, 'other'))).path;
+      const other = (
+        await createPackage({ id: 'Acme.Web', version: '1.0.0' }).addBuffer('index.js', 'changed').toFile(path.join(tmp.path, 'other'))
+      ).path;
       const warnings: string[] = [];
       const different = await push(other, options({ overwriteMode: 'IgnoreIfExists', onWarning: (warning) => warnings.push(warning) }));
       assert.equal(different.outcome, 'ignored');
@@ -98,7 +106,7 @@ describe('push()', () => {
       assert.equal(result.outcome, 'overwritten');
     });
 
-    it('uploads blindly when the key may not read packages, and reports the server\'s 409', async () => {
+    it("uploads blindly when the key may not read packages, and reports the server's 409", async () => {
       await assert.rejects(push(zip, options({ apiKey: BLIND_KEY })), (error: { code: string; status: number; serverMessage: string }) => {
         assert.equal(error.code, 'ERR_OCTO_CONFLICT');
         assert.equal(error.status, 409);
@@ -122,7 +130,9 @@ describe('push()', () => {
       await push(zip, options());
       assert.equal(feed.requests.find((request) => request.method === 'POST')?.query, '?replace=false');
       const warnings: string[] = [];
-      await assert.rejects(push(zip, options({ overwriteMode: 'ignore', onWarning: (warning) => warnings.push(warning) })), { code: 'ERR_OCTO_CONFLICT' });
+      await assert.rejects(push(zip, options({ overwriteMode: 'ignore', onWarning: (warning) => warnings.push(warning) })), {
+        code: 'ERR_OCTO_CONFLICT',
+      });
       assert.match(warnings.join(), /2019\.7\.9/);
       const replaced = await push(zip, options({ apiKey: ADMIN_KEY, replace: true }));
       assert.equal(replaced.outcome, 'overwritten');
@@ -164,7 +174,12 @@ describe('push()', () => {
         (failure: Error & { code: string }) => failure,
       );
       assert.equal(error.code, 'ERR_OCTO_AUTH');
-      const everything = JSON.stringify({ message: error.message, stack: error.stack, json: error, hint: (error as { hint?: string }).hint });
+      const everything = JSON.stringify({
+        message: error.message,
+        stack: error.stack,
+        json: error,
+        hint: (error as { hint?: string }).hint,
+      });
       assert.ok(!everything.includes(key));
       assert.ok(!everything.includes(PUSH_KEY));
     });
@@ -211,7 +226,10 @@ describe('push()', () => {
     beforeEach(() => start());
 
     it('retries 503, 502 and 429 (with Retry-After), then succeeds', async () => {
-      feed.faults.failNext(1, 503, { method: 'POST' }).failNext(1, 502, { method: 'POST' }).failNext(1, 429, { method: 'POST', retryAfter: 0 });
+      feed.faults
+        .failNext(1, 503, { method: 'POST' })
+        .failNext(1, 502, { method: 'POST' })
+        .failNext(1, 429, { method: 'POST', retryAfter: 0 });
       const result = await push(zip, options());
       assert.equal(result.outcome, 'created');
       assert.equal(result.attempts, 4);
@@ -235,7 +253,11 @@ describe('push()', () => {
     });
 
     it('retries a connection dropped mid-upload; the feed stores nothing partial', async () => {
-      const big = (await createPackage({ id: 'Big', version: '1.0.0', compressionLevel: 0 }).addBuffer('big.bin', Buffer.alloc(4 * 1024 * 1024, 7)).toFile(tmp.path)).path;
+      const big = (
+        await createPackage({ id: 'Big', version: '1.0.0', compressionLevel: 0 })
+          .addBuffer('big.bin', Buffer.alloc(4 * 1024 * 1024, 7))
+          .toFile(tmp.path)
+      ).path;
       feed.faults.resetAfterBytes(64 * 1024);
       const result = await push(big, options());
       assert.equal(result.outcome, 'created');
@@ -324,10 +346,40 @@ describe('push()', () => {
       const run = (...args: string[]): void => {
         execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
       };
-      run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=octojs test CA');
+      run(
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        'ca.key',
+        '-out',
+        'ca.pem',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=octojs test CA',
+      );
       run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
       writeFileSync(path.join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-      run('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'ext.cnf');
+      run(
+        'x509',
+        '-req',
+        '-in',
+        'server.csr',
+        '-CA',
+        'ca.pem',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-out',
+        'server.pem',
+        '-days',
+        '2',
+        '-extfile',
+        'ext.cnf',
+      );
       certs = {
         key: readFileSync(path.join(dir, 'server.key'), 'utf8'),
         cert: readFileSync(path.join(dir, 'server.pem'), 'utf8'),
@@ -342,7 +394,10 @@ describe('push()', () => {
       await assert.rejects(push(zip, options()), { code: 'ERR_OCTO_TLS' });
       assert.equal((await push(zip, options({ caFile: certs.caFile }))).outcome, 'created');
       const warnings: string[] = [];
-      const insecure = await push(zip, options({ insecure: true, overwriteMode: 'ignore', onWarning: (warning) => warnings.push(warning) }));
+      const insecure = await push(
+        zip,
+        options({ insecure: true, overwriteMode: 'ignore', onWarning: (warning) => warnings.push(warning) }),
+      );
       assert.equal(insecure.outcome, 'ignored');
       assert.match(warnings.join(), /verification is OFF/);
     });
@@ -390,7 +445,13 @@ describe('push()', () => {
     await start();
     const warnings: string[] = [];
     // No request needs to succeed: the warning is given before any is made.
-    await push(zip, { server: 'http://octopus.invalid', apiKey: PUSH_KEY, retries: 0, env: {}, onWarning: (warning) => warnings.push(warning) }).catch(() => {});
+    await push(zip, {
+      server: 'http://octopus.invalid',
+      apiKey: PUSH_KEY,
+      retries: 0,
+      env: {},
+      onWarning: (warning) => warnings.push(warning),
+    }).catch(() => {});
     assert.match(warnings.join(), /plain http/);
     assert.ok(!warnings.join().includes(PUSH_KEY));
   });

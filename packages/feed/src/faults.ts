@@ -23,7 +23,11 @@ export interface ResetFault extends Fault {
 }
 
 function matches(fault: Fault, method: string, pathname: string): boolean {
-  return fault.remaining > 0 && (fault.method === undefined || fault.method.toUpperCase() === method) && (fault.path === undefined || fault.path.test(pathname));
+  return (
+    fault.remaining > 0 &&
+    (fault.method === undefined || fault.method.toUpperCase() === method) &&
+    (fault.path === undefined || fault.path.test(pathname))
+  );
 }
 
 function take<T extends Fault>(list: T[], method: string, pathname: string): T | undefined {

@@ -89,7 +89,11 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
       if (error instanceof HttpProblem) {
         sendError(response, error);
       } else if (!response.headersSent) {
-        sendJson(response, 500, { ErrorMessage: 'An unexpected error occurred in the feed.', Errors: [], FullException: String((error as Error)?.stack ?? error) });
+        sendJson(response, 500, {
+          ErrorMessage: 'An unexpected error occurred in the feed.',
+          Errors: [],
+          FullException: String((error as Error)?.stack ?? error),
+        });
       } else {
         response.destroy();
       }
@@ -122,8 +126,22 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
     }
     const visible = spaces.filter((space) => grant.spaces === undefined || grant.spaces.includes(space.id));
     if (method === 'GET' && segments[0] === 'spaces') {
-      if (segments[1] === 'all') return sendJson(response, 200, visible.map((space) => spaceResource(prefix, space)));
-      if (segments.length === 1) return sendJson(response, 200, collection('Space', visible.map((space) => spaceResource(prefix, space)), `${prefix}/api/spaces`));
+      if (segments[1] === 'all')
+        return sendJson(
+          response,
+          200,
+          visible.map((space) => spaceResource(prefix, space)),
+        );
+      if (segments.length === 1)
+        return sendJson(
+          response,
+          200,
+          collection(
+            'Space',
+            visible.map((space) => spaceResource(prefix, space)),
+            `${prefix}/api/spaces`,
+          ),
+        );
       const space = visible.find((candidate) => candidate.id.toLowerCase() === segments[1]!.toLowerCase());
       if (!space) throw new HttpProblem(404, `The resource '${segments[1]}' was not found.`);
       return sendJson(response, 200, spaceResource(prefix, space));
@@ -157,19 +175,31 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
 
   const requirePermission = (grant: Grant, permission: Permission, helpText: string): void => {
     if (!grant.permissions.includes(permission)) {
-      throw new HttpProblem(403, `You do not have permission to perform this action. Please contact your Octopus administrator. Missing permission: ${permission}`, [], helpText);
+      throw new HttpProblem(
+        403,
+        `You do not have permission to perform this action. Please contact your Octopus administrator. Missing permission: ${permission}`,
+        [],
+        helpText,
+      );
     }
   };
 
   const canView = (grant: Grant): boolean => grant.permissions.includes('FeedView') || grant.permissions.includes('BuiltInFeedAdminister');
 
   const listPackages = (response: ServerResponse, url: URL, space: Space, grant: Grant): void => {
-    if (!canView(grant)) requirePermission(grant, 'FeedView', 'This action requires permission to view the packages in the built-in repository.');
+    if (!canView(grant))
+      requirePermission(grant, 'FeedView', 'This action requires permission to view the packages in the built-in repository.');
     const idFilter = url.searchParams.get('nuGetPackageId') ?? url.searchParams.get('filter');
     const items = store
       .list(space.id)
       .filter((record) => !idFilter || record.packageId.toLowerCase() === idFilter.toLowerCase())
-      .sort((a, b) => (a.packageId.toLowerCase() < b.packageId.toLowerCase() ? -1 : a.packageId.toLowerCase() > b.packageId.toLowerCase() ? 1 : -compareVersions(a.version, b.version)));
+      .sort((a, b) =>
+        a.packageId.toLowerCase() < b.packageId.toLowerCase()
+          ? -1
+          : a.packageId.toLowerCase() > b.packageId.toLowerCase()
+            ? 1
+            : -compareVersions(a.version, b.version),
+      );
     const skip = Number(url.searchParams.get('skip') ?? 0) || 0;
     const take = Number(url.searchParams.get('take') ?? 30) || 30;
     const page = items.slice(skip, skip + take).map((record) => packageResource(prefix, record));
@@ -177,7 +207,8 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
   };
 
   const getPackage = (response: ServerResponse, space: Space, grant: Grant, idAndVersion: string): void => {
-    if (!canView(grant)) requirePermission(grant, 'FeedView', 'This action requires permission to view the packages in the built-in repository.');
+    if (!canView(grant))
+      requirePermission(grant, 'FeedView', 'This action requires permission to view the packages in the built-in repository.');
     const record = store.findByResourceId(space.id, idAndVersion);
     if (!record) throw new HttpProblem(404, `The resource '${idAndVersion}' was not found.`);
     sendJson(response, 200, packageResource(prefix, record));
@@ -186,15 +217,23 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
   const upload = async (request: IncomingMessage, response: ServerResponse, url: URL, space: Space, grant: Grant): Promise<void> => {
     if (!grant.permissions.includes('BuiltInFeedPush') && !grant.permissions.includes('BuiltInFeedAdminister')) {
       request.resume();
-      requirePermission(grant, 'BuiltInFeedPush', 'This action requires permission to push new packages to the built-in package repository. None of your teams have this permission.');
+      requirePermission(
+        grant,
+        'BuiltInFeedPush',
+        'This action requires permission to push new packages to the built-in package repository. None of your teams have this permission.',
+      );
     }
     const mode = overwriteMode(url, options.legacy ?? false);
     const reset = faults.takeReset('POST', url.pathname);
     const received = await receiveFile(request, reset?.afterBytes);
     try {
       if (!received) throw new HttpProblem(400, 'There was a problem with your request.', ['A package file must be provided']);
-      if (received.size === 0) throw new HttpProblem(400, 'There was a problem with your request.', ['The uploaded package file had length equal to 0. Please upload a non-empty file.']);
-      if (/[\\/]/.test(received.fileName)) throw new HttpProblem(400, 'There was a problem with your request.', ['[PackageName] contains invalid characters']);
+      if (received.size === 0)
+        throw new HttpProblem(400, 'There was a problem with your request.', [
+          'The uploaded package file had length equal to 0. Please upload a non-empty file.',
+        ]);
+      if (/[\\/]/.test(received.fileName))
+        throw new HttpProblem(400, 'There was a problem with your request.', ['[PackageName] contains invalid characters']);
       const name: PackageName | undefined = parsePackageFileName(received.fileName);
       if (!name || !isSupportedExtension(name.extension)) {
         throw new HttpProblem(400, 'There was a problem with your request.', ["The uploaded file isn't in a supported package format."]);
@@ -210,9 +249,16 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
           return sendJson(response, 200, packageResource(prefix, existing));
         }
         if (mode === 'FailIfExists') {
-          throw new HttpProblem(409, 'A package with the same ID and version already exists. To proceed anyway, specify an overwriteMode of OverwriteExisting or IgnoreIfExists.');
+          throw new HttpProblem(
+            409,
+            'A package with the same ID and version already exists. To proceed anyway, specify an overwriteMode of OverwriteExisting or IgnoreIfExists.',
+          );
         }
-        requirePermission(grant, 'BuiltInFeedAdminister', 'This action requires permission to replace packages in the built-in package repository. None of your teams have this permission.');
+        requirePermission(
+          grant,
+          'BuiltInFeedAdminister',
+          'This action requires permission to replace packages in the built-in package repository. None of your teams have this permission.',
+        );
       }
       const record: StoredPackage = {
         spaceId: space.id,
@@ -234,14 +280,21 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
   };
 
   /** Streams the one file part to disk while hashing it; resolves only when all of it arrived. */
-  const receiveFile = (request: IncomingMessage, resetAfter?: number): Promise<{ fileName: string; path: string; size: number; hash: string } | undefined> =>
+  const receiveFile = (
+    request: IncomingMessage,
+    resetAfter?: number,
+  ): Promise<{ fileName: string; path: string; size: number; hash: string } | undefined> =>
     new Promise((resolve, reject) => {
       let parser: busboy.Busboy;
       try {
         parser = busboy({ headers: request.headers, limits: { files: 1 } });
       } catch (error) {
         request.resume();
-        reject(new HttpProblem(400, 'There was a problem with your request.', [`The request is not multipart/form-data: ${(error as Error).message}`]));
+        reject(
+          new HttpProblem(400, 'There was a problem with your request.', [
+            `The request is not multipart/form-data: ${(error as Error).message}`,
+          ]),
+        );
         return;
       }
       let file: Promise<{ fileName: string; path: string; size: number; hash: string }> | undefined;
@@ -320,7 +373,9 @@ function overwriteMode(url: URL, legacy: boolean): OverwriteMode {
   const query = new Map([...url.searchParams.entries()].map(([key, value]) => [key.toLowerCase(), value]));
   const mode = query.get('overwritemode');
   if (!legacy && mode) {
-    const known = (['FailIfExists', 'OverwriteExisting', 'IgnoreIfExists'] as const).find((value) => value.toLowerCase() === mode.toLowerCase());
+    const known = (['FailIfExists', 'OverwriteExisting', 'IgnoreIfExists'] as const).find(
+      (value) => value.toLowerCase() === mode.toLowerCase(),
+    );
     if (!known) throw new HttpProblem(400, 'There was a problem with your request.', [`'${mode}' is not a valid overwriteMode.`]);
     return known;
   }

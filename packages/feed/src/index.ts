@@ -4,3 +4,4 @@ export { type Credentials, type Grant, type Permission, ALL_PERMISSIONS } from '
 export type { Space } from './resources.js';
 export type { StoredPackage } from './package-store.js';
 export { parsePackageFileName, versionKey, compareVersions } from './package-name.js';
+export { runFeedCli } from './cli.js';

@@ -10,7 +10,21 @@ const BARE = new RegExp(`^(?<id>${ID})\\.(?<version>${VERSION})$`, 'i');
 const WITH_EXTENSION = new RegExp(`^(?<id>${ID})\\.(?<version>${VERSION})(?<extension>(\\.[a-zA-Z0-9]+)+)$`, 'i');
 
 /** What the built-in feed stores (octopus-api.md §4.4). */
-export const FEED_EXTENSIONS = ['.zip', '.tar', '.tgz', '.tar.gz', '.tar.z', '.tar.bz', '.tar.bz2', '.tbz', '.jar', '.war', '.ear', '.rar', '.nupkg'];
+export const FEED_EXTENSIONS = [
+  '.zip',
+  '.tar',
+  '.tgz',
+  '.tar.gz',
+  '.tar.z',
+  '.tar.bz',
+  '.tar.bz2',
+  '.tbz',
+  '.jar',
+  '.war',
+  '.ear',
+  '.rar',
+  '.nupkg',
+];
 
 export interface PackageName {
   packageId: string;

@@ -1,1 +1,1 @@
-export {};
+export { main, UsageError } from './cli.js';

@@ -37,12 +37,11 @@ export class FileSink implements ByteSink {
     const chunks = this.#pending;
     this.#pending = [];
     this.#pendingBytes = 0;
-    let offset = 0;
     let buffers = chunks;
     // writev may write less than asked; keep going until all is on disk.
     while (buffers.length > 0) {
       const { bytesWritten } = await this.#handle.writev(buffers);
-      offset = bytesWritten;
+      let offset = bytesWritten;
       const rest: Uint8Array[] = [];
       for (const buffer of buffers) {
         if (offset >= buffer.byteLength) {

@@ -111,13 +111,29 @@ export class TarWriter implements ArchiveWriter<Buffer> {
     if (pax.length > 0) {
       const records = Buffer.from(pax.map(([key, value]) => paxRecord(key, value)).join(''));
       await this.#sink.write(
-        buildHeader({ name: asciiFallback(`PaxHeader/${headerName}`, 100), prefix: '', mode: 0o644, size: records.byteLength, mtime, type: 'x', linkName: '' }),
+        buildHeader({
+          name: asciiFallback(`PaxHeader/${headerName}`, 100),
+          prefix: '',
+          mode: 0o644,
+          size: records.byteLength,
+          mtime,
+          type: 'x',
+          linkName: '',
+        }),
       );
       await this.#sink.write(records);
       await this.#pad(records.byteLength);
     }
     await this.#sink.write(
-      buildHeader({ name: headerName, prefix, mode: entry.mode & 0o7777, size: size > MAX_OCTAL_11 ? 0 : size, mtime, type, linkName: headerLink }),
+      buildHeader({
+        name: headerName,
+        prefix,
+        mode: entry.mode & 0o7777,
+        size: size > MAX_OCTAL_11 ? 0 : size,
+        mtime,
+        type,
+        linkName: headerLink,
+      }),
     );
   }
 

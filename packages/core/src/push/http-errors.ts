@@ -41,7 +41,12 @@ function serverText(body: OctopusErrorBody | undefined, raw: string): string {
 }
 
 /** Turns an HTTP answer that is not a success into an OctoError with the server's own words. */
-export function httpError(status: number, rawBody: string, request: RequestInfo, headers: Record<string, string | string[] | undefined> = {}): OctoError {
+export function httpError(
+  status: number,
+  rawBody: string,
+  request: RequestInfo,
+  headers: Record<string, string | string[] | undefined> = {},
+): OctoError {
   const body = parseErrorBody(rawBody);
   const said = serverText(body, rawBody);
   const details = {
@@ -64,14 +69,18 @@ export function httpError(status: number, rawBody: string, request: RequestInfo,
     );
   }
   if (status === 401) {
-    return make('ERR_OCTO_AUTH', `The server refused the credentials (401) for ${where}: ${said || 'no message'}.`, 'Check the API key or access token, and that it belongs to this server.');
+    return make(
+      'ERR_OCTO_AUTH',
+      `The server refused the credentials (401) for ${where}: ${said || 'no message'}.`,
+      'Check the API key or access token, and that it belongs to this server.',
+    );
   }
   if (status === 403) {
     const missing = /Missing permission:\s*(\w+)/.exec(said)?.[1];
     return make(
       'ERR_OCTO_PERMISSION',
       `The server refused ${where} (403)${missing ? `: missing permission ${missing}` : ''}. ${said}`.trim(),
-      'Pushing needs the BuiltInFeedPush permission; overwriting an existing package needs BuiltInFeedAdminister. Ask an Octopus administrator to grant it to the key\'s user or team in this space.',
+      "Pushing needs the BuiltInFeedPush permission; overwriting an existing package needs BuiltInFeedAdminister. Ask an Octopus administrator to grant it to the key's user or team in this space.",
     );
   }
   if (status === 409) {
@@ -82,13 +91,25 @@ export function httpError(status: number, rawBody: string, request: RequestInfo,
     );
   }
   if (status === 400 || status === 413 || status === 415 || status === 422) {
-    return make('ERR_OCTO_REJECTED', `The server rejected ${where} (${status}): ${said || 'no message'}.`, 'Check the package file name (<id>.<version>.<ext>), that the file is not empty, and its format.');
+    return make(
+      'ERR_OCTO_REJECTED',
+      `The server rejected ${where} (${status}): ${said || 'no message'}.`,
+      'Check the package file name (<id>.<version>.<ext>), that the file is not empty, and its format.',
+    );
   }
   if (status === 404) {
-    return make('ERR_OCTO_SPACE_NOT_FOUND', `The server answered 404 for ${where}: ${said || 'not found'}.`, 'Check the space (name or id) and that the key can see it, and the server URL with its virtual directory.');
+    return make(
+      'ERR_OCTO_SPACE_NOT_FOUND',
+      `The server answered 404 for ${where}: ${said || 'not found'}.`,
+      'Check the space (name or id) and that the key can see it, and the server URL with its virtual directory.',
+    );
   }
   if (status === 408) {
-    return make('ERR_OCTO_TIMEOUT', `The server or a proxy timed out (408) on ${where}${attempts}.`, 'Raise the timeout, or check the proxy or load balancer in front of Octopus.');
+    return make(
+      'ERR_OCTO_TIMEOUT',
+      `The server or a proxy timed out (408) on ${where}${attempts}.`,
+      'Raise the timeout, or check the proxy or load balancer in front of Octopus.',
+    );
   }
   return make(
     'ERR_OCTO_SERVER',
@@ -145,8 +166,12 @@ export function transportError(error: unknown, request: RequestInfo): OctoError 
       hint: 'Raise the timeout (--timeout, in seconds on the command line), or check the network between here and the server.',
     });
   }
-  return new OctoError('ERR_OCTO_NETWORK', `${request.method} ${url} failed${attempts}: ${reason}${code && !reason.includes(code) ? ` (${code})` : ''}.`, {
-    ...base,
-    hint: 'Check the server URL, that the server is up and reachable from here, and any proxy settings (HTTPS_PROXY, --proxy).',
-  });
+  return new OctoError(
+    'ERR_OCTO_NETWORK',
+    `${request.method} ${url} failed${attempts}: ${reason}${code && !reason.includes(code) ? ` (${code})` : ''}.`,
+    {
+      ...base,
+      hint: 'Check the server URL, that the server is up and reachable from here, and any proxy settings (HTTPS_PROXY, --proxy).',
+    },
+  );
 }

@@ -47,7 +47,8 @@ function isLoopback(hostname: string): boolean {
 export function expandTemplate(template: string, values: Record<string, string | undefined>): string {
   return template.replace(/\{([?/]?)([^}]+)\}/g, (_, operator: string, names: string) => {
     const present = names.split(',').filter((name) => values[name] !== undefined);
-    if (operator === '?') return present.length === 0 ? '' : `?${present.map((name) => `${name}=${encodeURIComponent(values[name]!)}`).join('&')}`;
+    if (operator === '?')
+      return present.length === 0 ? '' : `?${present.map((name) => `${name}=${encodeURIComponent(values[name]!)}`).join('&')}`;
     if (operator === '/') return present.map((name) => `/${encodeURIComponent(values[name]!)}`).join('');
     return present.map((name) => encodeURIComponent(values[name]!)).join(',');
   });
@@ -81,11 +82,15 @@ export class OctopusSession {
       }
     }
     if (connection.insecure) {
-      connection.warn('TLS certificate verification is OFF (insecure): the server\'s identity is not checked. Use caFile to trust a private CA instead.');
+      connection.warn(
+        "TLS certificate verification is OFF (insecure): the server's identity is not checked. Use caFile to trust a private CA instead.",
+      );
     }
     const { server } = connection;
     if (server.protocol === 'http:' && !isLoopback(server.hostname)) {
-      connection.warn(`The ${'apiKey' in connection.credentials ? 'API key' : 'access token'} is sent over plain http to ${server.host}; anyone on the way can read it. Use https.`);
+      connection.warn(
+        `The ${'apiKey' in connection.credentials ? 'API key' : 'access token'} is sent over plain http to ${server.host}; anyone on the way can read it. Use https.`,
+      );
     }
     const headers: Record<string, string> = {
       accept: 'application/json',
@@ -98,7 +103,8 @@ export class OctopusSession {
       ...(ca.length > 0 && { certificateAuthority: ca }),
     };
     const agentOptions = { keepAlive: true, ...(ca.length > 0 && { ca }), rejectUnauthorized: !connection.insecure };
-    const proxy = connection.proxy === false ? undefined : connection.proxy ?? (proxyFromEnv.getProxyForUrl(server.toString()) || undefined);
+    const proxy =
+      connection.proxy === false ? undefined : (connection.proxy ?? (proxyFromEnv.getProxyForUrl(server.toString()) || undefined));
     let agent: { http?: HttpAgent; https?: HttpsAgent } | undefined;
     if (proxy) {
       agent = {
@@ -120,7 +126,10 @@ export class OctopusSession {
 
   /** The server URL without a trailing `/api` or `/` (as Octopus.Client does). */
   get baseUrl(): string {
-    return this.connection.server.toString().replace(/\/+$/, '').replace(/\/api$/i, '');
+    return this.connection.server
+      .toString()
+      .replace(/\/+$/, '')
+      .replace(/\/api$/i, '');
   }
 
   /** Links start with `/` and already carry the virtual directory: resolve them against the origin. */
@@ -192,7 +201,9 @@ export class OctopusSession {
         id = match.Id;
       }
       const home = expandTemplate(root.Links?.SpaceHome ?? '/api/{spaceId}', { spaceId: id });
-      const { status, body } = await this.getJson<{ Links?: Record<string, string> }>(this.resolveLink(home.startsWith('/') ? home : `/${home}`));
+      const { status, body } = await this.getJson<{ Links?: Record<string, string> }>(
+        this.resolveLink(home.startsWith('/') ? home : `/${home}`),
+      );
       if (status === 404 || !body) throw spaceNotFound(wanted, []);
       return { id, links: { ...body.Links } };
     })();
@@ -200,9 +211,17 @@ export class OctopusSession {
   }
 
   /** One upload attempt; the body is made fresh for each attempt by the caller. */
-  async upload(url: string, body: Readable, headers: Record<string, string>, onProgress?: (transferred: number, total: number) => void): Promise<UploadAnswer> {
+  async upload(
+    url: string,
+    body: Readable,
+    headers: Record<string, string>,
+    onProgress?: (transferred: number, total: number) => void,
+  ): Promise<UploadAnswer> {
     const request = this.#got.post(url, { body, headers });
-    if (onProgress) request.on('uploadProgress', (progress: { transferred: number; total?: number }) => onProgress(progress.transferred, progress.total ?? 0));
+    if (onProgress)
+      request.on('uploadProgress', (progress: { transferred: number; total?: number }) =>
+        onProgress(progress.transferred, progress.total ?? 0),
+      );
     const response = await request;
     return { status: response.statusCode, body: response.body, headers: response.headers };
   }
@@ -222,7 +241,8 @@ function notOctopus(url: string, response: Response<string>, cause: unknown): Oc
 function spaceNotFound(wanted: string, spaces: SpaceSummary[]): OctoError {
   const known = spaces.map((space) => `${space.Name} (${space.Id})`).join(', ');
   return new OctoError('ERR_OCTO_SPACE_NOT_FOUND', `The space "${wanted}" was not found, or the key has no access to it.`, {
-    hint: known ? `The spaces this key can see: ${known}.` : 'Check the space name or id (Spaces-N), and that the key\'s user is a member of it.',
+    hint: known
+      ? `The spaces this key can see: ${known}.`
+      : "Check the space name or id (Spaces-N), and that the key's user is a member of it.",
   });
 }
-

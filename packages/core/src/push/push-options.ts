@@ -117,10 +117,14 @@ export function resolveConnection(options: ConnectionOptions): ResolvedConnectio
     if (server.protocol !== 'http:' && server.protocol !== 'https:') throw new Error('not http or https');
   } catch (error) {
     const swapped = /^API-/i.test(serverText);
-    throw new OctoError('ERR_OCTO_INVALID_OPTION', swapped ? 'The server option holds an API key, not a URL.' : 'The server option is not an http or https URL.', {
-      hint: swapped ? 'Swap the server and apiKey options.' : 'Give the server as a full URL, e.g. https://octopus.example.com/octopus.',
-      cause: error,
-    });
+    throw new OctoError(
+      'ERR_OCTO_INVALID_OPTION',
+      swapped ? 'The server option holds an API key, not a URL.' : 'The server option is not an http or https URL.',
+      {
+        hint: swapped ? 'Swap the server and apiKey options.' : 'Give the server as a full URL, e.g. https://octopus.example.com/octopus.',
+        cause: error,
+      },
+    );
   }
   if (server.username || server.password) {
     server.username = '';
@@ -133,9 +137,13 @@ export function resolveConnection(options: ConnectionOptions): ResolvedConnectio
   }
   if (apiKey && !/^API-[A-Za-z0-9]+$/.test(apiKey)) {
     const looksLikeUrl = /^https?:\/\//i.test(apiKey);
-    throw new OctoError('ERR_OCTO_INVALID_OPTION', looksLikeUrl ? 'The apiKey option holds a URL, not an API key.' : 'The API key does not look like an Octopus API key (API-…).', {
-      hint: looksLikeUrl ? 'Swap the server and apiKey options.' : 'Copy the whole key from your Octopus profile; it starts with "API-".',
-    });
+    throw new OctoError(
+      'ERR_OCTO_INVALID_OPTION',
+      looksLikeUrl ? 'The apiKey option holds a URL, not an API key.' : 'The API key does not look like an Octopus API key (API-…).',
+      {
+        hint: looksLikeUrl ? 'Swap the server and apiKey options.' : 'Copy the whole key from your Octopus profile; it starts with "API-".',
+      },
+    );
   }
   const warnings: string[] = [];
   const warn = (message: string): void => {

@@ -67,9 +67,13 @@ function identityOf(name: string): { packageId: string; version: string } {
   const client = parseWithClientRegex(name);
   const calamari = parseWithCalamari(name);
   if (!client || !calamari) {
-    throw new OctoError('ERR_OCTO_AMBIGUOUS_NAME', `${name} is not named <id>.<version>.<ext>, so Octopus cannot tell its id and version.`, {
-      hint: 'Rename the file to <id>.<version>.<ext>, for example MyApp.Web.1.2.3.zip, or create it with octojs pack.',
-    });
+    throw new OctoError(
+      'ERR_OCTO_AMBIGUOUS_NAME',
+      `${name} is not named <id>.<version>.<ext>, so Octopus cannot tell its id and version.`,
+      {
+        hint: 'Rename the file to <id>.<version>.<ext>, for example MyApp.Web.1.2.3.zip, or create it with octojs pack.',
+      },
+    );
   }
   if (client.id !== calamari.id || client.version !== calamari.version) {
     throw new OctoError(
@@ -144,7 +148,11 @@ async function localPackage(input: PushInput): Promise<LocalPackage> {
 }
 
 /** Whether the server already holds `<id>.<version>`: its resource, `false`, or `undefined` when the key may not look. */
-async function findOnServer(session: OctopusSession, links: Record<string, string>, local: LocalPackage): Promise<PackageResource | false | undefined> {
+async function findOnServer(
+  session: OctopusSession,
+  links: Record<string, string>,
+  local: LocalPackage,
+): Promise<PackageResource | false | undefined> {
   const template = links.Packages;
   if (!template) return undefined;
   const url = session.resolveLink(expandTemplate(template, { id: `${local.packageId}.${local.version}` }));
@@ -198,15 +206,21 @@ export async function pushWithSession(session: OctopusSession, input: PushInput,
     const existing = await findOnServer(session, links, local);
     if (existing) {
       if (effectiveMode === 'FailIfExists') {
-        throw new OctoError('ERR_OCTO_CONFLICT', `${local.packageId} ${local.version} already exists on the server; nothing was uploaded.`, {
-          hint: 'Bump the version, or push with overwriteMode IgnoreIfExists (--overwrite-mode ignore) to skip it or OverwriteExisting (overwrite) to replace it.',
-          path: local.file,
-        });
+        throw new OctoError(
+          'ERR_OCTO_CONFLICT',
+          `${local.packageId} ${local.version} already exists on the server; nothing was uploaded.`,
+          {
+            hint: 'Bump the version, or push with overwriteMode IgnoreIfExists (--overwrite-mode ignore) to skip it or OverwriteExisting (overwrite) to replace it.',
+            path: local.file,
+          },
+        );
       }
       if (effectiveMode === 'IgnoreIfExists') {
         const hash = await local.sha1();
         if (existing.Hash && existing.Hash.toLowerCase() !== hash) {
-          warn(`${local.name}: the server's copy of ${local.packageId} ${local.version} differs from this file (SHA-1 ${existing.Hash} there, ${hash} here); it was left as it is.`);
+          warn(
+            `${local.name}: the server's copy of ${local.packageId} ${local.version} differs from this file (SHA-1 ${existing.Hash} there, ${hash} here); it was left as it is.`,
+          );
         }
         return result('ignored', hash, 0);
       }

@@ -69,7 +69,13 @@ export async function selectFiles(options: SelectFilesOptions): Promise<ArchiveE
   const entries: ArchiveEntry[] = [];
   const directoryNames = new Set<string>();
 
-  const walk = async (directory: string, archiveDir: string, root: WalkRoot, stack: Set<string>, isRootOfWalk: boolean): Promise<boolean> => {
+  const walk = async (
+    directory: string,
+    archiveDir: string,
+    root: WalkRoot,
+    stack: Set<string>,
+    isRootOfWalk: boolean,
+  ): Promise<boolean> => {
     let children: Dirent[];
     try {
       children = await readdir(directory, { withFileTypes: true });
@@ -157,7 +163,13 @@ export async function selectFiles(options: SelectFilesOptions): Promise<ArchiveE
     }
     if (stats.isFile()) {
       if (!isIncluded(name)) return false;
-      entries.push({ type: 'file', name, source: { kind: 'path', path: absolute, size: stats.size }, mode: stats.mode & 0o7777, mtime: mtimeOf(stats) });
+      entries.push({
+        type: 'file',
+        name,
+        source: { kind: 'path', path: absolute, size: stats.size },
+        mode: stats.mode & 0o7777,
+        mtime: mtimeOf(stats),
+      });
       return true;
     }
     return false; // sockets, FIFOs and devices have no place in a package
@@ -214,10 +226,14 @@ export async function selectFiles(options: SelectFilesOptions): Promise<ArchiveE
   }
 
   if (!entries.some((entry) => entry.type !== 'directory') && !entries.some((entry) => entry.type === 'directory')) {
-    throw new OctoError('ERR_OCTO_NOTHING_MATCHED', `Nothing under ${basePath} matched ${includes.join(', ')}${options.exclude?.length ? ` (excluding ${options.exclude.join(', ')})` : ''}.`, {
-      hint: 'Check basePath and the include and exclude globs; globs are relative to basePath.',
-      path: basePath,
-    });
+    throw new OctoError(
+      'ERR_OCTO_NOTHING_MATCHED',
+      `Nothing under ${basePath} matched ${includes.join(', ')}${options.exclude?.length ? ` (excluding ${options.exclude.join(', ')})` : ''}.`,
+      {
+        hint: 'Check basePath and the include and exclude globs; globs are relative to basePath.',
+        path: basePath,
+      },
+    );
   }
   return entries.sort((a, b) => compareEntryNames(a.name, b.name));
 }
