@@ -225,7 +225,7 @@ export async function selectFiles(options: SelectFilesOptions): Promise<ArchiveE
     }
   }
 
-  if (!entries.some((entry) => entry.type !== 'directory') && !entries.some((entry) => entry.type === 'directory')) {
+  if (entries.length === 0) {
     throw new OctoError(
       'ERR_OCTO_NOTHING_MATCHED',
       `Nothing under ${basePath} matched ${includes.join(', ')}${options.exclude?.length ? ` (excluding ${options.exclude.join(', ')})` : ''}.`,
