@@ -1,6 +1,7 @@
 import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { PackageJson } from '../identity.js';
+import { isInside } from './is-inside.js';
 
 /** A folder of node_modules to pack, and where it goes in the package. */
 export interface PackageRoot {
@@ -33,11 +34,6 @@ function runtimeDependencies(json: PackageJson): string[] {
     ...Object.keys(json.peerDependencies ?? {}),
   ]);
   return [...names].sort();
-}
-
-function isInside(child: string, parent: string): boolean {
-  const relative = path.relative(parent, child);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
 const toArchive = (relative: string): string => relative.split(path.sep).join('/');

@@ -5,6 +5,7 @@ import picomatch from 'picomatch';
 import { OctoError, readError } from '../errors.js';
 import { type ArchiveEntry, DEFAULT_DIRECTORY_MODE, compareEntryNames } from '../archive/entry.js';
 import { productionPackageRoots } from './production-dependencies.js';
+import { isInside } from './is-inside.js';
 
 export type DependenciesMode = 'all' | 'prod' | 'none';
 
@@ -236,9 +237,4 @@ export async function selectFiles(options: SelectFilesOptions): Promise<ArchiveE
     );
   }
   return entries.sort((a, b) => compareEntryNames(a.name, b.name));
-}
-
-function isInside(child: string, parent: string): boolean {
-  const relative = path.relative(parent, child);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
