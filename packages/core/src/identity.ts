@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { OctoError } from './errors.js';
 import { type PackageFormat, extensionOf } from './format.js';
@@ -170,6 +170,19 @@ export async function readPackageJson(file: string): Promise<PackageJson> {
       cause: error,
       path: file,
     });
+  }
+}
+
+/** The nearest package.json in `folder` or above it, as Node and npm look for one; undefined if there is none. */
+export async function findPackageJson(folder: string): Promise<string | undefined> {
+  for (let current = path.resolve(folder); ; current = path.dirname(current)) {
+    const candidate = path.join(current, 'package.json');
+    try {
+      if ((await stat(candidate)).isFile()) return candidate;
+    } catch {
+      // not here; look one level up
+    }
+    if (path.dirname(current) === current) return undefined;
   }
 }
 

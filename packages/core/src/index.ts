@@ -13,12 +13,15 @@ export {
   parseWithClientRegex,
   assertUnambiguousFileName,
   resolveIdentity,
+  findPackageJson,
 } from './identity.js';
 export { type PackOptions, type PackResult, type PackPlan, pack, planPackage } from './pack.js';
 export {
   type PackageBuilderOptions,
   type EntryOptions,
   type DirectoryOptions,
+  type PathOptions,
+  DEFAULT_BUILDER_MEMORY_LIMIT,
   PackageBuilder,
   createPackage,
   normalizeEntryName,
@@ -26,7 +29,7 @@ export {
 export { type DependenciesMode, type SelectFilesOptions, selectFiles } from './select/select-files.js';
 export { type PackageRoot, productionPackageRoots } from './select/production-dependencies.js';
 export type { ArchiveEntry, EntrySource } from './archive/entry.js';
-export { DEFAULT_COMPRESSION_LEVEL, resolveMtime } from './options.js';
+export { DEFAULT_COMPRESSION_LEVEL, normalizeCompressionLevel, resolveMtime } from './options.js';
 export {
   type PushOptions,
   type ConnectionOptions,
@@ -39,3 +42,4 @@ export {
 export { type PushInput, type PushResult, type PushOutcome, push } from './push/push.js';
 export { type PushAllOptions, type PushAllEntry, pushAll } from './push/push-all.js';
 export { safeUrl } from './push/http-errors.js';
+export { type SpooledFile, spoolStream } from './push/spool-stream.js';

@@ -1,9 +1,18 @@
-import { stat } from 'node:fs/promises';
+import { lstat, readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
-import { type ArchiveEntry, DEFAULT_DIRECTORY_MODE, DEFAULT_FILE_MODE, DEFAULT_SYMLINK_MODE, compareEntryNames } from './archive/entry.js';
+import type { Stats } from 'node:fs';
+import {
+  type ArchiveEntry,
+  type EntrySource,
+  DEFAULT_DIRECTORY_MODE,
+  DEFAULT_FILE_MODE,
+  DEFAULT_SYMLINK_MODE,
+  compareEntryNames,
+} from './archive/entry.js';
+import { SpoolFile } from './archive/spool-file.js';
 import { writeArchiveFile, writeArchiveStream } from './archive/write-archive.js';
-import { OctoError, readError } from './errors.js';
+import { OctoError, isOctoError, readError } from './errors.js';
 import { type PackageFormat, normalizeFormat } from './format.js';
 import { type PackageIdentity, validateIdentity } from './identity.js';
 import { normalizeCompressionLevel, resolveMtime } from './options.js';
@@ -15,6 +24,11 @@ export interface PackageBuilderOptions extends PackageIdentity {
   compressionLevel?: number;
   /** One time for every entry that does not set its own. Default: SOURCE_DATE_EPOCH, else now or the file's time. */
   mtime?: Date | number | string;
+  /**
+   * Bytes of added buffers held in memory; past this, each added buffer is copied to a temporary
+   * spool file and released, so memory does not grow with the package. Default: 64 MiB.
+   */
+  memoryLimit?: number;
 }
 
 export interface EntryOptions {
@@ -31,7 +45,14 @@ export interface DirectoryOptions {
   exclude?: string[];
 }
 
+export interface PathOptions extends EntryOptions {
+  /** Pack what a link pointing outside the package leads to, instead of refusing it. Default: false. */
+  followExternalSymlinks?: boolean;
+}
+
 type Pending = (fixed: Date | undefined) => Promise<ArchiveEntry[]>;
+
+export const DEFAULT_BUILDER_MEMORY_LIMIT = 64 * 1024 * 1024;
 
 /**
  * Normalises an entry name to a relative `/`-separated path, refusing anything that could escape
@@ -69,6 +90,10 @@ export class PackageBuilder {
   readonly #level: number;
   readonly #mtime: Date | undefined;
   readonly #pending: Pending[] = [];
+  readonly #memoryLimit: number;
+  #heldBytes = 0;
+  readonly #spool = new SpoolFile();
+  #spooling: Promise<unknown>[] = [];
   #finished = false;
 
   constructor(options: PackageBuilderOptions) {
@@ -78,6 +103,13 @@ export class PackageBuilder {
     this.version = options.version;
     this.#level = normalizeCompressionLevel(options.compressionLevel);
     this.#mtime = resolveMtime(options.mtime);
+    const limit = options.memoryLimit ?? DEFAULT_BUILDER_MEMORY_LIMIT;
+    if (typeof limit !== 'number' || !(limit >= 0)) {
+      throw new OctoError('ERR_OCTO_INVALID_OPTION', `The memoryLimit "${String(limit)}" is not a number of bytes.`, {
+        hint: 'Give memoryLimit in bytes, e.g. 67108864 for 64 MiB, or leave it out.',
+      });
+    }
+    this.#memoryLimit = limit;
   }
 
   #add(pending: Pending): this {
@@ -112,18 +144,33 @@ export class PackageBuilder {
     });
   }
 
+  /** Adds bytes; past the builder's memoryLimit they are spooled to a temporary file (see drained()). */
   addBuffer(name: string, data: Uint8Array | string, options: EntryOptions = {}): this {
     const entryName = normalizeEntryName(name);
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    let source: Promise<EntrySource> | EntrySource = { kind: 'buffer', data: bytes };
+    if (this.#heldBytes + bytes.byteLength > this.#memoryLimit && bytes.byteLength > 0) {
+      source = this.#spool.append(bytes);
+      this.#spooling.push(source.catch(() => {})); // the error is reported by entries()
+    } else {
+      this.#heldBytes += bytes.byteLength;
+    }
     return this.#add(async (fixed) => [
       {
         type: 'file',
         name: entryName,
-        source: { kind: 'buffer', data: bytes },
+        source: await source,
         mode: options.mode ?? DEFAULT_FILE_MODE,
         mtime: options.mtime ?? fixed ?? new Date(),
       },
     ]);
+  }
+
+  /** Resolves when every buffer added so far that goes to the spool file is written there: await it for back-pressure. */
+  async drained(): Promise<void> {
+    const spooling = this.#spooling;
+    this.#spooling = [];
+    await Promise.all(spooling);
   }
 
   /** Adds a stream's content; it is read only when the package is written. Give `size` if known. */
@@ -168,17 +215,64 @@ export class PackageBuilder {
     ]);
   }
 
+  /** Adds a link; its target must be relative and stay inside the package. */
   addSymlink(name: string, target: string, options: EntryOptions = {}): this {
     const entryName = normalizeEntryName(name);
+    const linkTarget = target.replace(/\\/g, '/');
+    if (!staysInside(entryName, linkTarget)) throw linkOutside(entryName, linkTarget);
     return this.#add(async (fixed) => [
       {
         type: 'symlink',
         name: entryName,
-        target: target.replace(/\\/g, '/'),
+        target: linkTarget,
         mode: options.mode ?? DEFAULT_SYMLINK_MODE,
         mtime: options.mtime ?? fixed ?? new Date(),
       },
     ]);
+  }
+
+  /**
+   * Adds one path from disk as what it is: a file, a folder entry (without its content) or a link.
+   * A link that stays inside the package is kept as a link; one that leads out is refused, or its
+   * target packed with `followExternalSymlinks`. For task runners that list every path themselves.
+   */
+  addPath(file: string, name: string, options: PathOptions = {}): this {
+    const entryName = normalizeEntryName(name);
+    const absolute = path.resolve(file);
+    return this.#add(async (fixed) => {
+      let stats;
+      try {
+        stats = await lstat(absolute);
+      } catch (error) {
+        throw readError(error, absolute);
+      }
+      const mtime = options.mtime ?? fixed ?? stats.mtime;
+      if (stats.isSymbolicLink()) {
+        const target = (await readlink(absolute).catch((error: unknown) => Promise.reject(readError(error, absolute)))).replace(/\\/g, '/');
+        if (staysInside(entryName, target)) {
+          return [{ type: 'symlink', name: entryName, target, mode: options.mode ?? stats.mode & 0o7777, mtime }];
+        }
+        if (!options.followExternalSymlinks) throw linkOutside(entryName, target, absolute);
+        let real: string;
+        try {
+          real = await realpath(absolute);
+          stats = await stat(real);
+        } catch (error) {
+          throw readError(error, absolute);
+        }
+        if (stats.isDirectory()) {
+          const inner = await selectFiles({ basePath: real, ...(fixed && { mtime: fixed }), followExternalSymlinks: true }).catch(
+            (error: unknown) => (isOctoError(error) && error.code === 'ERR_OCTO_NOTHING_MATCHED' ? [] : Promise.reject(error)),
+          );
+          const folder: ArchiveEntry = { type: 'directory', name: entryName, mode: stats.mode & 0o7777, mtime };
+          return [folder, ...inner.map((entry) => ({ ...entry, name: `${entryName}/${entry.name}` }))];
+        }
+        return [fileEntry(entryName, real, stats, options.mode, mtime)];
+      }
+      if (stats.isDirectory()) return [{ type: 'directory', name: entryName, mode: options.mode ?? stats.mode & 0o7777, mtime }];
+      if (stats.isFile()) return [fileEntry(entryName, absolute, stats, options.mode, mtime)];
+      return []; // sockets, FIFOs and devices have no place in a package
+    });
   }
 
   /** The entries in the order they will be written; parents of nested names get folder entries. */
@@ -208,14 +302,17 @@ export class PackageBuilder {
 
   /** Writes `<outFolder>/<id>.<version>.<ext>`, atomically. */
   async toFile(outFolder: string, options: { overwrite?: boolean } = {}): Promise<PackResult> {
-    const entries = await this.entries();
     this.#finished = true;
+    const entries = await this.entries().catch(async (error: unknown) => {
+      await this.#spool.dispose();
+      throw error;
+    });
     const destination = path.join(path.resolve(outFolder), this.name);
     const written = await writeArchiveFile(entries, destination, {
       format: this.format,
       compressionLevel: this.#level,
       ...(options.overwrite !== undefined && { overwrite: options.overwrite }),
-    });
+    }).finally(() => this.#spool.dispose());
     return { ...written, name: this.name, id: this.id, version: this.version, format: this.format, entries: entries.length };
   }
 
@@ -227,13 +324,35 @@ export class PackageBuilder {
     const stream = new PassThrough({ highWaterMark: 1024 * 1024 });
     this.#finished = true;
     const done = (async () => {
-      const entries = await this.entries();
-      const size = await writeArchiveStream(entries, stream, { format: this.format, compressionLevel: this.#level });
-      return { size };
+      try {
+        const entries = await this.entries();
+        const size = await writeArchiveStream(entries, stream, { format: this.format, compressionLevel: this.#level });
+        return { size };
+      } finally {
+        await this.#spool.dispose();
+      }
     })();
     done.catch((error: unknown) => stream.destroy(error as Error));
     return { stream, name: this.name, done };
   }
+}
+
+/** Whether a link at `name` pointing to `target` resolves inside the package (relative, never above its root). */
+function staysInside(name: string, target: string): boolean {
+  if (target === '' || target.startsWith('/') || /^[A-Za-z]:/.test(target)) return false;
+  const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(name), target));
+  return resolved !== '..' && !resolved.startsWith('../');
+}
+
+function linkOutside(name: string, target: string, file?: string): OctoError {
+  return new OctoError('ERR_OCTO_SYMLINK_OUTSIDE', `The link ${name} points outside the package (to ${target}).`, {
+    hint: 'Use a relative link that stays inside the package, leave the link out, or pack what it points to (followExternalSymlinks).',
+    ...(file !== undefined && { path: file }),
+  });
+}
+
+function fileEntry(name: string, file: string, stats: Stats, mode: number | undefined, mtime: Date): ArchiveEntry {
+  return { type: 'file', name, source: { kind: 'path', path: file, size: stats.size }, mode: mode ?? stats.mode & 0o7777, mtime };
 }
 
 export function createPackage(options: PackageBuilderOptions): PackageBuilder {

@@ -318,6 +318,15 @@ describe('push()', () => {
       assert.equal(result.hash, feed.packages()[0]!.hash);
     });
 
+    it('pushes bytes held in memory, under their file name', async () => {
+      const data = readFileSync(zip);
+      const result = await push({ data, name: path.basename(zip) }, options());
+      assert.equal(result.outcome, 'created');
+      assert.equal(result.size, data.length);
+      assert.equal(result.hash, feed.packages()[0]!.hash);
+      assert.deepEqual(readFileSync(feed.packagePath(feed.packages()[0]!)), data);
+    });
+
     it('pushAll: continues after a failure and reports each package', async () => {
       const second = (await createPackage({ id: 'Acme.Api', version: '1.0.0' }).addBuffer('a', 'b').toFile(tmp.path)).path;
       await push(zip, options());

@@ -54,6 +54,8 @@ export interface Feed {
   readonly requests: FeedRequest[];
   /** The packages stored in a space (default: the default space). */
   packages(spaceId?: string): StoredPackage[];
+  /** Where a stored package's file is on disk, to compare it byte for byte. */
+  packagePath(record: StoredPackage): string;
   close(): Promise<void>;
 }
 
@@ -358,6 +360,7 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
     faults,
     requests,
     packages: (spaceId = defaultSpace.id) => store.list(spaceId),
+    packagePath: (record) => store.filePath(record),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -7,7 +7,7 @@ export const CHUNK_SIZE = 1024 * 1024;
 /** Reads a whole small source into memory (used only below the streaming threshold). */
 export async function readWhole(source: EntrySource): Promise<Buffer> {
   if (source.kind === 'buffer') return Buffer.from(source.data.buffer, source.data.byteOffset, source.data.byteLength);
-  if (source.kind === 'path') {
+  if (source.kind === 'path' && source.offset === undefined) {
     try {
       return await readFile(source.path);
     } catch (error) {
@@ -33,21 +33,27 @@ export async function* readChunks(source: EntrySource, chunkSize = CHUNK_SIZE): 
     } catch (error) {
       throw readError(error, source.path);
     }
+    // A range (offset given) stops at its size; a whole file is read to its end.
+    const end = source.offset === undefined ? Infinity : source.offset + source.size;
+    let position = source.offset ?? 0;
     try {
-      for (;;) {
-        const buffer = Buffer.allocUnsafe(chunkSize);
+      while (position < end) {
+        const length = Math.min(chunkSize, end - position);
+        const buffer = Buffer.allocUnsafe(length);
         let bytesRead: number;
         try {
-          ({ bytesRead } = await handle.read(buffer, 0, chunkSize, null));
+          ({ bytesRead } = await handle.read(buffer, 0, length, position));
         } catch (error) {
           throw readError(error, source.path);
         }
         if (bytesRead === 0) return;
-        yield bytesRead === chunkSize ? buffer : buffer.subarray(0, bytesRead);
+        position += bytesRead;
+        yield bytesRead === length ? buffer : buffer.subarray(0, bytesRead);
       }
     } finally {
       await handle.close();
     }
+    return;
   }
   let pending: Buffer[] = [];
   let pendingBytes = 0;

@@ -2,7 +2,10 @@ import type { Readable } from 'node:stream';
 
 /** Where the bytes of a file entry come from. */
 export type EntrySource =
-  { kind: 'path'; path: string; size: number } | { kind: 'buffer'; data: Uint8Array } | { kind: 'stream'; stream: Readable; size?: number };
+  /** A file on disk; with `offset`, the `size` bytes from there (a builder's spool file). */
+  | { kind: 'path'; path: string; size: number; offset?: number }
+  | { kind: 'buffer'; data: Uint8Array }
+  | { kind: 'stream'; stream: Readable; size?: number };
 
 interface EntryBase {
   /** The name inside the archive: relative, `/`-separated, no trailing `/` (writers add it for folders). */

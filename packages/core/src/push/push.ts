@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import os from 'node:os';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OctoError, isOctoError } from '../errors.js';
 import { supportedExtensionOf } from '../format.js';
@@ -13,10 +11,11 @@ import { httpError, safeUrl, transportError } from './http-errors.js';
 import { multipartBody } from './multipart-body.js';
 import { OctopusSession, type PackageResource, expandTemplate } from './octopus-session.js';
 import { type OverwriteMode, type PushOptions, normalizeOverwriteMode, resolveConnection } from './push-options.js';
+import { spoolStream } from './spool-stream.js';
 import { backoffDelay, isRetryableStatus, retryAfterMs } from './retry-policy.js';
 
-/** A package to push: a path, or a stream with its file name (and size, if known). */
-export type PushInput = string | { path: string } | { stream: Readable; name: string; size?: number };
+/** A package to push: a path, bytes with their file name, or a stream with its file name (and size, if known). */
+export type PushInput = string | { path: string } | { data: Uint8Array; name: string } | { stream: Readable; name: string; size?: number };
 
 export type PushOutcome = 'created' | 'overwritten' | 'ignored';
 
@@ -46,7 +45,7 @@ interface LocalPackage {
   version: string;
   size: number;
   /** Opens the content again for each attempt. */
-  open(): AsyncIterable<Uint8Array>;
+  open(): AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
   sha1(): Promise<string>;
   /** Cleans up a spooled stream. */
   dispose(): Promise<void>;
@@ -114,36 +113,40 @@ async function localPackage(input: PushInput): Promise<LocalPackage> {
   }
   const name = path.basename(input.name);
   const identity = identityOf(name);
-  // An upload needs a length and a retry needs the bytes again: spool to a temporary file (flat memory).
-  const folder = await mkdtemp(path.join(os.tmpdir(), 'octojs-push-'));
-  const file = path.join(folder, name);
-  const hasher = createHash('sha1');
-  input.stream.on('data', (chunk: Buffer) => hasher.update(chunk));
-  try {
-    await pipeline(input.stream, createWriteStream(file));
-  } catch (error) {
-    await rm(folder, { recursive: true, force: true });
-    throw new OctoError('ERR_OCTO_UNREADABLE_FILE', `Could not read the package stream for ${name}: ${(error as Error).message}.`, {
-      hint: 'The stream that produced the package failed; see the cause.',
-      cause: error,
-    });
+  if ('data' in input) {
+    const data = Buffer.from(input.data.buffer, input.data.byteOffset, input.data.byteLength);
+    return {
+      file: name,
+      name,
+      ...identity,
+      size: data.byteLength,
+      open: () =>
+        (function* () {
+          for (let offset = 0; offset < data.byteLength; offset += 1024 * 1024) yield data.subarray(offset, offset + 1024 * 1024);
+        })(),
+      sha1: async () => createHash('sha1').update(data).digest('hex'),
+      dispose: async () => {},
+    };
   }
-  const digest = hasher.digest('hex');
-  const { size } = await stat(file);
-  if (input.size !== undefined && input.size !== size) {
-    await rm(folder, { recursive: true, force: true });
-    throw new OctoError('ERR_OCTO_UNREADABLE_FILE', `The package stream for ${name} gave ${size} bytes, not the ${input.size} announced.`, {
-      hint: 'Give the right size, or leave it out.',
-    });
+  const spooled = await spoolStream(input.stream, name);
+  if (input.size !== undefined && input.size !== spooled.size) {
+    await spooled.dispose();
+    throw new OctoError(
+      'ERR_OCTO_UNREADABLE_FILE',
+      `The package stream for ${name} gave ${spooled.size} bytes, not the ${input.size} announced.`,
+      {
+        hint: 'Give the right size, or leave it out.',
+      },
+    );
   }
   return {
     file: name,
     name,
     ...identity,
-    size,
-    open: () => createReadStream(file, { highWaterMark: 1024 * 1024 }),
-    sha1: async () => digest,
-    dispose: () => rm(folder, { recursive: true, force: true }),
+    size: spooled.size,
+    open: () => createReadStream(spooled.path, { highWaterMark: 1024 * 1024 }),
+    sha1: async () => spooled.sha1,
+    dispose: spooled.dispose,
   };
 }
 

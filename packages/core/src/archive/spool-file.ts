@@ -1,0 +1,62 @@
+import { type FileHandle, mkdtemp, open, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { writeError } from '../errors.js';
+import type { EntrySource } from './entry.js';
+
+/**
+ * An append-only temporary file for buffers a builder was handed: once written there, a buffer
+ * can be dropped from the heap and read back when its turn in the archive comes. This is what
+ * keeps a gulp pipeline of buffered files from holding the whole build in memory.
+ */
+export class SpoolFile {
+  #folder: string | undefined;
+  #handle: FileHandle | undefined;
+  #opening: Promise<FileHandle> | undefined;
+  #size = 0;
+  #tail: Promise<unknown> = Promise.resolve();
+
+  /** Appends `data`; resolves with where to read it back. Calls are written in order. */
+  append(data: Uint8Array): Promise<EntrySource> {
+    const offset = this.#size;
+    this.#size += data.byteLength;
+    const written = this.#tail.then(async () => {
+      const handle = await this.#open();
+      let done = 0;
+      while (done < data.byteLength) {
+        const { bytesWritten } = await handle.write(data, done, data.byteLength - done, offset + done);
+        done += bytesWritten;
+      }
+      return { kind: 'path', path: this.#file(), offset, size: data.byteLength } satisfies EntrySource;
+    });
+    this.#tail = written.catch(() => {});
+    return written.catch((error: unknown) => {
+      throw writeError(error, this.#file());
+    });
+  }
+
+  #file(): string {
+    return path.join(this.#folder ?? os.tmpdir(), 'spool');
+  }
+
+  #open(): Promise<FileHandle> {
+    this.#opening ??= (async () => {
+      this.#folder = await mkdtemp(path.join(os.tmpdir(), 'octojs-spool-'));
+      this.#handle = await open(this.#file(), 'w+');
+      return this.#handle;
+    })();
+    return this.#opening;
+  }
+
+  /** Closes and removes the spool file; safe to call more than once. */
+  async dispose(): Promise<void> {
+    await this.#tail;
+    const handle = this.#handle;
+    const folder = this.#folder;
+    this.#handle = undefined;
+    this.#folder = undefined;
+    this.#opening = undefined;
+    await handle?.close().catch(() => {});
+    if (folder) await rm(folder, { recursive: true, force: true });
+  }
+}

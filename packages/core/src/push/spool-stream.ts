@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { OctoError } from '../errors.js';
+
+export interface SpooledFile {
+  /** `<temporary folder>/<name>`: the file keeps the package's name, which is what a push sends. */
+  path: string;
+  size: number;
+  /** Lowercase hex SHA-1 of the bytes, computed while they were written. */
+  sha1: string;
+  /** Removes the file and its folder. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Copies a stream to a temporary file, hashing it on the way: an upload needs a length and a retry
+ * needs the bytes again, and a file gives both while memory stays flat.
+ */
+export async function spoolStream(stream: Readable, name: string): Promise<SpooledFile> {
+  const folder = await mkdtemp(path.join(os.tmpdir(), 'octojs-push-'));
+  const file = path.join(folder, path.basename(name));
+  const dispose = (): Promise<void> => rm(folder, { recursive: true, force: true });
+  const hasher = createHash('sha1');
+  stream.on('data', (chunk: Buffer) => hasher.update(chunk));
+  try {
+    await pipeline(stream, createWriteStream(file));
+  } catch (error) {
+    await dispose();
+    throw new OctoError('ERR_OCTO_UNREADABLE_FILE', `Could not read the package stream for ${name}: ${(error as Error).message}.`, {
+      hint: 'The stream that produced the package failed; see the cause.',
+      cause: error,
+    });
+  }
+  const { size } = await stat(file);
+  return { path: file, size, sha1: hasher.digest('hex'), dispose };
+}
