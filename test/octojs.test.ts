@@ -1,36 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Feed, startFeed } from '@octojs/feed';
 import { readArchive } from './helpers/archive-reader.js';
+import { BINS, type CommandResult, runNode } from './helpers/run-command.js';
 import { useTempDir } from './helpers/temp-dir.js';
 
-const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'packages', 'octojs', 'bin', 'octojs.js');
 const KEY = 'API-CLITEST000000000000000000000';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the built binary as a user would, in a child process (async: the feed answers from this process). */
-function octojs(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: options.cwd,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+/** Runs the built binary as a user would, in a child process. */
+function octojs(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CommandResult> {
+  return runNode(BINS.octojs, args, options);
 }
 
 describe('octojs command line', () => {

@@ -29,6 +29,7 @@ export {
 export { type DependenciesMode, type SelectFilesOptions, selectFiles } from './select/select-files.js';
 export { type PackageRoot, productionPackageRoots } from './select/production-dependencies.js';
 export type { ArchiveEntry, EntrySource } from './archive/entry.js';
+export { formatBytes } from './format-bytes.js';
 export { DEFAULT_COMPRESSION_LEVEL, normalizeCompressionLevel, resolveMtime } from './options.js';
 export {
   type PushOptions,
@@ -43,3 +44,4 @@ export { type PushInput, type PushResult, type PushOutcome, push } from './push/
 export { type PushAllOptions, type PushAllEntry, pushAll } from './push/push-all.js';
 export { safeUrl } from './push/http-errors.js';
 export { type SpooledFile, spoolStream } from './push/spool-stream.js';
+export { type LegacyPushOptions, fromLegacyOptions } from './push/legacy-options.js';

@@ -1,4 +1,4 @@
-import type { PackPlan, PackResult, PushAllEntry } from '@octojs/core';
+import { type PackPlan, type PackResult, type PushAllEntry, formatBytes } from '@octojs/core';
 
 export interface Output {
   /** True when a progress bar may be drawn: stderr is a TTY, not CI, not JSON or quiet. */
@@ -12,17 +12,6 @@ export interface Output {
   uploadProgress(sent: number, total: number): void;
   json(document: unknown): void;
   failure(error: { code: string; message: string; hint?: string | undefined }, cause: unknown): void;
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
 /**

@@ -1,0 +1,106 @@
+/// <reference types="grunt" />
+import { lstatSync } from 'node:fs';
+import path from 'node:path';
+import { type PackageFormat, createPackage, formatBytes, resolveIdentity } from '@octojs/core';
+import { toGruntError } from './grunt-error.js';
+
+export interface PackTaskOptions {
+  /** The package id. Default: `name` in the Gruntfile's package.json (`@scope/name` becomes `scope.name`). */
+  id?: string;
+  /** The package version. Default: `version` in that package.json. */
+  version?: string;
+  /** The package.json to take id and version from. Default: `package.json` beside the Gruntfile. */
+  packageJson?: string;
+  /** `zip` (default), `tar.gz`, `tgz` or `tar`; `targz` as in the original. */
+  format?: PackageFormat | 'targz';
+  /** The original's name for `format`. */
+  type?: PackageFormat | 'targz';
+  /** The folder the package is written to, created if missing. Default: `.` (the Gruntfile's folder). */
+  outFolder?: string;
+  /** The original's name for `outFolder`. */
+  dst?: string;
+  /** 0 (store) to 9. Default: 6. */
+  compressionLevel?: number;
+  /** One time for every entry, for reproducible packages. Default: SOURCE_DATE_EPOCH if set, else each file's own. */
+  mtime?: Date | number | string;
+  /** Replace a package file of the same name. Default: false (an error). */
+  overwrite?: boolean;
+  /** Pack what links pointing outside the package lead to, instead of refusing them. Default: false. */
+  followExternalSymlinks?: boolean;
+}
+
+interface PlannedEntry {
+  file: string;
+  name: string;
+}
+
+/**
+ * Where each matched path goes in the package. With `expand`, grunt has already worked out the
+ * cwd-relative name as `dest`; without it, `src` is relative to `cwd` (if any) and `dest` is a
+ * folder inside the package, as in grunt-contrib-compress.
+ */
+export function planEntries(files: grunt.file.IFilesConfig[]): PlannedEntry[] {
+  const planned: PlannedEntry[] = [];
+  for (const mapping of files) {
+    const orig = (mapping as { orig?: { expand?: boolean; cwd?: string } }).orig ?? {};
+    for (const source of mapping.src ?? []) {
+      if (orig.expand) planned.push({ file: source, name: mapping.dest ?? source });
+      else
+        planned.push({
+          file: orig.cwd ? path.join(orig.cwd, source) : source,
+          name: mapping.dest ? path.join(mapping.dest, source) : source,
+        });
+    }
+  }
+  return planned.filter((entry) => !['', '.', './'].includes(entry.name));
+}
+
+function exists(file: string): boolean {
+  try {
+    lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function packTask(grunt: IGrunt, task: grunt.task.IMultiTask<unknown>): Promise<void> {
+  try {
+    const options = task.options<PackTaskOptions>({});
+    const planned = planEntries(task.files).filter((entry) => {
+      if (exists(entry.file)) return true;
+      grunt.log.warn(`Source file "${entry.file}" not found.`);
+      return false;
+    });
+    if (planned.length === 0) {
+      grunt.log.warn(`octo-pack:${task.target}: no files matched, so no package was made.`);
+      return;
+    }
+    const identity = await resolveIdentity({
+      basePath: process.cwd(),
+      packageJson: path.resolve(options.packageJson ?? 'package.json'),
+      ...(options.id !== undefined && { id: options.id }),
+      ...(options.version !== undefined && { version: options.version }),
+    });
+    const builder = createPackage({
+      ...identity,
+      ...((options.format ?? options.type) !== undefined && { format: options.format ?? options.type }),
+      ...(options.compressionLevel !== undefined && { compressionLevel: options.compressionLevel }),
+      ...(options.mtime !== undefined && { mtime: options.mtime }),
+    });
+    const outFolder = path.resolve(options.outFolder ?? options.dst ?? '.');
+    const destination = path.join(outFolder, builder.name);
+    for (const entry of planned) {
+      if (path.resolve(entry.file) === destination) continue; // never pack the package into itself
+      grunt.log.verbose.writeln(`  ${entry.name} <- ${entry.file}`);
+      builder.addPath(entry.file, entry.name, { followExternalSymlinks: options.followExternalSymlinks ?? false });
+    }
+    const result = await builder.toFile(outFolder, { overwrite: options.overwrite ?? false });
+    grunt.log.ok(
+      `Packed ${path.relative(process.cwd(), result.path) || result.name}: ${result.entries} entries, ${formatBytes(result.size)}`,
+    );
+    grunt.log.verbose.writeln(`SHA-1 ${result.sha1}`);
+  } catch (error) {
+    throw toGruntError(error);
+  }
+}

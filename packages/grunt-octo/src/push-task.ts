@@ -1,0 +1,56 @@
+/// <reference types="grunt" />
+import {
+  type LegacyPushOptions,
+  type PushAllOptions,
+  OctoError,
+  formatBytes,
+  fromLegacyOptions,
+  pushAll,
+  resolveConnection,
+  safeUrl,
+} from '@octojs/core';
+import { toGruntError } from './grunt-error.js';
+
+/** Every core push option (and pushAll's concurrency and continueOnError), and the originals' names. */
+export interface PushTaskOptions extends PushAllOptions, LegacyPushOptions {}
+
+export async function pushTask(grunt: IGrunt, task: grunt.task.IMultiTask<unknown>): Promise<void> {
+  try {
+    const options = task.options<PushTaskOptions>({});
+    const files = task.filesSrc.filter((file) => grunt.file.isFile(file));
+    if (files.length === 0) {
+      const patterns = task.files.flatMap((mapping) => (mapping as { orig?: { src?: string[] } }).orig?.src ?? []).join(', ');
+      throw new OctoError(
+        'ERR_OCTO_PACKAGE_NOT_FOUND',
+        `octo-push:${task.target}: no package file matched ${patterns || 'src'}, so nothing was pushed.`,
+        {
+          hint: 'Check the src globs (relative to the Gruntfile), and that octo-pack ran before octo-push.',
+        },
+      );
+    }
+    const core: PushAllOptions = {
+      ...fromLegacyOptions(options),
+      onWarning: (message) => grunt.log.warn(message),
+    };
+    const server = safeUrl(resolveConnection({ ...core, onWarning: () => {} }).server.href);
+    const results = await pushAll(files, {
+      ...core,
+      onResult: (entry) => {
+        if (entry.ok) {
+          grunt.log.ok(`Pushed ${entry.name} (${formatBytes(entry.size)}) to ${server}: ${entry.outcome}`);
+          grunt.log.verbose.writeln(
+            `  ${entry.packageId} ${entry.version}, SHA-1 ${entry.hash}, space ${entry.spaceId ?? 'default'}, ${entry.attempts} attempt(s)`,
+          );
+        } else {
+          grunt.log.error(`${entry.file}: ${entry.error.message}`);
+        }
+      },
+    });
+    const failed = results.filter((entry) => !entry.ok);
+    if (failed.length > 0) {
+      throw new Error(`${failed.length} of ${results.length} packages could not be pushed; see the errors above.`);
+    }
+  } catch (error) {
+    throw toGruntError(error);
+  }
+}

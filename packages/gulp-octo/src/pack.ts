@@ -1,0 +1,145 @@
+import { mkdtemp, open, readFile, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Readable, Transform } from 'node:stream';
+import {
+  OctoError,
+  type PackageBuilder,
+  type PackageFormat,
+  createPackage,
+  findPackageJson,
+  formatBytes,
+  normalizeCompressionLevel,
+  normalizeFormat,
+  resolveIdentity,
+  resolveMtime,
+  validateId,
+  validateIdentity,
+  validateVersion,
+} from '@octojs/core';
+import log from 'fancy-log';
+import { objectTransform } from 'through2';
+import Vinyl from 'vinyl';
+import { toPluginError } from './plugin-error.js';
+
+export interface PackOptions {
+  /** The package id. Default: `name` of the nearest package.json above the files' base (`@scope/name` becomes `scope.name`). */
+  id?: string;
+  /** The package version. Default: `version` of that package.json. */
+  version?: string;
+  /** The package.json to take id and version from, relative to the files' cwd. Default: the nearest one above their base. */
+  packageJson?: string;
+  /** `zip` (default), `tar.gz`, `tgz` or `tar`; `targz` as in the original. */
+  format?: PackageFormat | 'targz';
+  /** The original's name for `format`. */
+  type?: PackageFormat | 'targz';
+  /** 0 (store) to 9. Default: 6. */
+  compressionLevel?: number;
+  /** One time for every entry, for reproducible packages. Default: SOURCE_DATE_EPOCH if set, else each file's own. */
+  mtime?: Date | number | string;
+  /** Emit the package with Buffer contents (true) or stream contents (false, for big builds). Default: true. */
+  buffer?: boolean;
+  /** Bytes of buffered files held before they are spooled to a temporary file. Default: 64 MiB. */
+  memoryLimit?: number;
+}
+
+/**
+ * Consumes every vinyl file and emits one package `<id>.<version>.<ext>`. Options are checked
+ * here, when the stream is made; everything later is reported as a PluginError on the stream.
+ */
+export function pack(typeOrOptions?: string | PackOptions, maybeOptions?: PackOptions): Transform {
+  const options: PackOptions =
+    typeof typeOrOptions === 'string' ? { ...maybeOptions, format: typeOrOptions as PackageFormat } : { ...typeOrOptions };
+  let format: PackageFormat;
+  let compressionLevel: number;
+  let fixedMtime: Date | undefined;
+  try {
+    format = normalizeFormat(options.format ?? options.type);
+    compressionLevel = normalizeCompressionLevel(options.compressionLevel);
+    fixedMtime = resolveMtime(options.mtime);
+    if (options.id !== undefined && options.version !== undefined) validateIdentity({ id: options.id, version: options.version }, format);
+    else if (options.id !== undefined) validateId(options.id);
+    else if (options.version !== undefined) validateVersion(options.version);
+  } catch (error) {
+    throw toPluginError(error);
+  }
+
+  let builder: PackageBuilder | undefined;
+  let first: Vinyl | undefined;
+  let count = 0;
+
+  const start = async (file: Vinyl): Promise<PackageBuilder> => {
+    let { id, version } = options;
+    if (id === undefined || version === undefined) {
+      const packageJson = options.packageJson ? path.resolve(file.cwd, options.packageJson) : await findPackageJson(file.base);
+      if (packageJson === undefined) {
+        throw new OctoError(
+          'ERR_OCTO_PACKAGE_JSON_MISSING',
+          `No package.json in ${file.base} or above it to take the package id and version from.`,
+          {
+            hint: 'Give the id and version options, or point packageJson at the package.json to use.',
+          },
+        );
+      }
+      ({ id, version } = await resolveIdentity({ basePath: file.base, packageJson, ...(id && { id }), ...(version && { version }) }));
+    }
+    return createPackage({
+      id,
+      version,
+      format,
+      compressionLevel,
+      ...(options.memoryLimit !== undefined && { memoryLimit: options.memoryLimit }),
+    });
+  };
+
+  const add = async (file: Vinyl): Promise<void> => {
+    if (file.relative === '' || file.relative === '.') return; // the base folder itself
+    builder ??= await start(file);
+    first ??= file;
+    const entry = {
+      ...(file.stat?.mode !== undefined && { mode: file.stat.mode & 0o7777 }),
+      ...((fixedMtime ?? file.stat?.mtime) && { mtime: fixedMtime ?? file.stat!.mtime }),
+    };
+    const name = file.relative;
+    if (file.isDirectory()) builder.addEmptyDirectory(name, entry);
+    else if (file.isSymbolic()) builder.addSymlink(name, file.symlink!, entry);
+    else if (file.isBuffer()) {
+      builder.addBuffer(name, file.contents, entry);
+      await builder.drained(); // back-pressure: take the next file once this one is off the heap
+    } else if (file.isStream()) builder.addStream(name, file.contents as Readable, entry);
+    else builder.addFile(file.path, name, entry); // read: false: the file is read from disk when written
+    count++;
+  };
+
+  const finish = async (): Promise<Vinyl | undefined> => {
+    if (!builder || !first) {
+      log('gulp-octo: no files came in, so no package was made.');
+      return undefined;
+    }
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'gulp-octo-'));
+    try {
+      // Written whole to a temporary file first: a failure is reported here, never halfway through a stream.
+      const result = await builder.toFile(folder);
+      let contents: Buffer | NodeJS.ReadableStream;
+      const stats = await stat(result.path);
+      if (options.buffer === false) {
+        const handle = await open(result.path);
+        contents = handle.createReadStream({ highWaterMark: 1024 * 1024 }); // readable after the file is removed
+      } else {
+        contents = await readFile(result.path);
+      }
+      const output = new Vinyl({ cwd: first.cwd, base: first.base, path: path.join(first.base, result.name), contents, stat: stats });
+      log(`gulp-octo: packed '${result.name}' with ${count} ${count === 1 ? 'entry' : 'entries'} (${formatBytes(result.size)})`);
+      return output;
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  };
+
+  return objectTransform(
+    async (file: Vinyl) => {
+      await add(file).catch((error: unknown) => Promise.reject(toPluginError(error, file.path)));
+    },
+    async () => finish().catch((error: unknown) => Promise.reject(toPluginError(error))),
+  ) as unknown as Transform;
+}

@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { buffer as readAll } from 'node:stream/consumers';
+import type Vinyl from 'vinyl';
+import octo, { pack } from '../src/index.js';
+import { readArchive } from '../../../test/helpers/archive-reader.js';
+import { useTempDir } from '../../../test/helpers/temp-dir.js';
+import { fakeStat, run, vinyl } from './vinyl-files.js';
+
+const when = new Date('2020-05-05T05:05:05Z');
+const later = new Date('2021-01-01T00:00:00Z');
+
+/** A build as gulp.src would hand it over: buffers, a stream, an executable, binary bytes, an empty folder, a link. */
+function build(base: string): Vinyl[] {
+  const binary = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff, 0xfe, 0x80]);
+  return [
+    vinyl(base, 'index.html', Buffer.from('<h1>hi</h1>'), fakeStat('file', 0o100644, when)),
+    vinyl(base, 'bin/start.sh', Buffer.from('#!/bin/sh\n'), fakeStat('file', 0o100755, when)),
+    vinyl(base, 'img/logo.png', binary, fakeStat('file', 0o100600, later)),
+    vinyl(base, 'data/stream.txt', Readable.from([Buffer.from('from a '), Buffer.from('stream')]), fakeStat('file', 0o100640, when)),
+    vinyl(base, 'empty', null, fakeStat('directory', 0o040700, when)),
+    vinyl(base, 'bin/start', null, fakeStat('symlink', 0o120777, when), 'start.sh'),
+  ];
+}
+
+async function contentsOf(file: Vinyl): Promise<Buffer> {
+  return file.isBuffer() ? file.contents : readAll(file.contents as Readable);
+}
+
+describe('gulp-octo pack()', () => {
+  const tmp = useTempDir();
+
+  for (const format of ['zip', 'tar.gz'] as const) {
+    it(`packs buffers, streams, folders and links into one ${format}, entry by entry`, async () => {
+      const base = path.join(tmp.path, 'dist');
+      const [output, ...rest] = await run(pack({ id: 'Acme.Web', version: '1.2.3', format }), build(base));
+      assert.equal(rest.length, 0, 'one package comes out');
+      assert.ok(output!.isBuffer());
+      assert.equal(output!.relative, `Acme.Web.1.2.3.${format}`);
+      assert.equal(output!.base, base);
+      const file = path.join(tmp.path, output!.basename);
+      writeFileSync(file, output!.contents as Buffer);
+      const entries = new Map((await readArchive(file)).map((entry) => [entry.name, entry]));
+      const expect = (name: string, data: string | Buffer, mode: number, mtime = when): void => {
+        const entry = entries.get(name);
+        assert.ok(entry, `${name} is in the package`);
+        assert.deepEqual(entry.data, Buffer.from(data), `${name} bytes`);
+        assert.equal(entry.mode, mode, `${name} mode`);
+        assert.equal(entry.mtime, mtime.getTime() / 1000, `${name} mtime`);
+      };
+      expect('index.html', '<h1>hi</h1>', 0o644);
+      expect('bin/start.sh', '#!/bin/sh\n', 0o755);
+      expect('img/logo.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff, 0xfe, 0x80]), 0o600, later);
+      expect('data/stream.txt', 'from a stream', 0o640);
+      assert.equal(entries.get('empty')?.type, 'directory');
+      assert.equal(entries.get('empty')?.mode, 0o700);
+      assert.equal(entries.get('bin/start')?.type, 'symlink');
+      assert.equal(entries.get('bin/start')?.linkTarget, 'start.sh');
+      assert.deepEqual([...entries.keys()], [...entries.keys()].sort(), 'entries are sorted');
+    });
+  }
+
+  it('emits stream contents with buffer: false, the same bytes as buffer mode with a fixed mtime', async () => {
+    const base = path.join(tmp.path, 'dist');
+    const options = { id: 'Acme.Web', version: '1.0.0', mtime: '1600000000' };
+    const [buffered] = await run(pack(options), build(base));
+    const [streamed] = await run(pack({ ...options, buffer: false }), build(base));
+    assert.ok(streamed!.isStream());
+    assert.deepEqual(await contentsOf(streamed!), buffered!.contents);
+  });
+
+  it('keeps the original pack(type, options) form and the default export', async () => {
+    const base = path.join(tmp.path, 'dist');
+    const [output] = await run(octo.pack('targz', { id: 'Legacy', version: '0.0.1' }), [vinyl(base, 'a.txt', Buffer.from('a'))]);
+    assert.equal(output!.basename, 'Legacy.0.0.1.tar.gz');
+    assert.equal(octo.pack, pack);
+    assert.equal(typeof octo.push, 'function');
+  });
+
+  it('takes id and version from the nearest package.json above the files', async () => {
+    const base = path.join(tmp.path, 'app', 'dist');
+    mkdirSync(base, { recursive: true });
+    writeFileSync(path.join(tmp.path, 'app', 'package.json'), JSON.stringify({ name: '@acme/shop', version: '3.1.4' }));
+    const [output] = await run(pack(), [vinyl(base, 'a.txt', Buffer.from('a'))]);
+    assert.equal(output!.basename, 'acme.shop.3.1.4.zip');
+    const [explicit] = await run(pack({ version: '9.9.9' }), [vinyl(base, 'a.txt', Buffer.from('a'))]);
+    assert.equal(explicit!.basename, 'acme.shop.9.9.9.zip');
+  });
+
+  it('emits nothing for no input', async () => {
+    assert.deepEqual(await run(pack({ id: 'Empty', version: '1.0.0' }), []), []);
+  });
+
+  it('spools buffered files past memoryLimit and still packs them byte for byte', async () => {
+    const base = path.join(tmp.path, 'dist');
+    const files = Array.from({ length: 50 }, (_, index) => vinyl(base, `f${index}.bin`, Buffer.alloc(1000, index)));
+    const [output] = await run(pack({ id: 'Big', version: '1.0.0', format: 'tar', memoryLimit: 4096 }), files);
+    const file = path.join(tmp.path, 'big.tar');
+    writeFileSync(file, output!.contents as Buffer);
+    const entries = await readArchive(file);
+    assert.equal(entries.length, 50);
+    for (const entry of entries) assert.deepEqual(entry.data, Buffer.alloc(1000, Number(entry.name.slice(1, -4))));
+  });
+
+  describe('errors', () => {
+    it('throws a PluginError when the stream is made with a bad option', () => {
+      for (const options of [{ format: 'rar' }, { version: 'one' }, { id: 'bad id!' }, { compressionLevel: 12 }]) {
+        assert.throws(
+          () => pack(options as never),
+          (error: { plugin: string; code: string; message: string }) => {
+            assert.equal(error.plugin, 'gulp-octo');
+            assert.match(error.code, /^ERR_OCTO_/);
+            return true;
+          },
+          JSON.stringify(options),
+        );
+      }
+    });
+
+    it('emits a PluginError, with the hint, when there is no package.json to take the id from', async () => {
+      const base = path.join('/', 'nonexistent-octo-test', 'dist');
+      await assert.rejects(
+        run(pack(), [vinyl(base, 'a.txt', Buffer.from('a'))]),
+        (error: { plugin: string; code: string; message: string }) => {
+          assert.equal(error.plugin, 'gulp-octo');
+          assert.equal(error.code, 'ERR_OCTO_PACKAGE_JSON_MISSING');
+          assert.match(error.message, /Give the id and version options/);
+          return true;
+        },
+      );
+    });
+
+    it('emits a PluginError for a link that leads out of the package', async () => {
+      const base = path.join(tmp.path, 'dist');
+      const link = vinyl(base, 'evil', null, fakeStat('symlink', 0o120777, when), '../../etc/passwd');
+      await assert.rejects(run(pack({ id: 'A', version: '1.0.0' }), [link]), { plugin: 'gulp-octo', code: 'ERR_OCTO_SYMLINK_OUTSIDE' });
+    });
+  });
+});
