@@ -14,8 +14,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
+    // CommonJS: grunt's task file, and the gulpfile and Gruntfile of the end-to-end fixture project.
+    files: ['**/*.cjs', 'test/fixtures/pipeline/gulpfile.js', 'test/fixtures/pipeline/Gruntfile.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', exports: 'writable', __dirname: 'readonly' },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -182,6 +182,7 @@ describe('push()', () => {
       });
       assert.ok(!everything.includes(key));
       assert.ok(!everything.includes(PUSH_KEY));
+      assert.ok(!feed.requests.some((request) => request.method === 'POST'), 'an unknown key never sends the package');
     });
 
     it('a bearer access token works', async () => {

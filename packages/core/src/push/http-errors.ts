@@ -34,7 +34,8 @@ export function safeUrl(url: string | URL): string {
 
 function serverText(body: OctopusErrorBody | undefined, raw: string): string {
   if (body?.ErrorMessage || body?.Errors?.length) {
-    return [body.ErrorMessage, ...(body.Errors ?? [])].filter(Boolean).join(' ');
+    // Our messages end the sentence themselves.
+    return [body.ErrorMessage, ...(body.Errors ?? [])].filter(Boolean).join(' ').replace(/\.+$/, '');
   }
   const trimmed = raw.trim();
   return trimmed.length > 200 ? `${trimmed.slice(0, 200)}…` : trimmed;

@@ -164,7 +164,8 @@ async function findOnServer(
     if (status === 404 || !body) return false;
     return body;
   } catch (error) {
-    if (isOctoError(error) && (error.code === 'ERR_OCTO_AUTH' || error.code === 'ERR_OCTO_PERMISSION')) return undefined;
+    // A key that may push but not look (403) uploads blindly; a key the server does not know (401) fails here, before any upload.
+    if (isOctoError(error) && error.code === 'ERR_OCTO_PERMISSION') return undefined;
     throw error;
   }
 }

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { type Feed, startFeed } from '@octojs/feed';
+import { readArchive } from './helpers/archive-reader.js';
+import { type TreeFile, makeAppTree } from './helpers/app-tree.js';
+import { BINS, type CommandResult, ROOT, runNode } from './helpers/run-command.js';
+import { useTempDir } from './helpers/temp-dir.js';
+
+const KEY = 'API-PIPELINE00000000000000000000';
+const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'pipeline');
+const WHEN = Date.parse('2021-06-01T12:00:00Z') / 1000;
+
+interface Runner {
+  name: string;
+  /** The fixture file copied into the project. */
+  file: string;
+  /** The exit code a failed task gives. */
+  failure: number;
+  run(project: string, task: string, env: NodeJS.ProcessEnv): Promise<CommandResult>;
+}
+
+const gulp = (file: string): Runner => ({
+  name: `gulp 5 with ${file}`,
+  file,
+  failure: 1,
+  run: (project, task, env) => runNode(BINS.gulp, ['--no-color', '--gulpfile', path.join(project, file), task], { cwd: project, env }),
+});
+
+const runners: Runner[] = [
+  gulp('gulpfile.js'),
+  gulp('gulpfile.mjs'),
+  {
+    name: 'grunt with Gruntfile.js',
+    file: 'Gruntfile.js',
+    failure: 3,
+    run: (project, task, env) => {
+      const tasks = { pack: ['octo-pack'], publish: ['publish'], push: ['octo-push'] }[task]!;
+      return runNode(BINS.grunt, ['--no-color', ...tasks], { cwd: project, env });
+    },
+  },
+];
+
+/** Every file of the app tree is in the package with its bytes, mode and time; folders and links too. */
+async function assertPackageHolds(file: string, files: Map<string, TreeFile>): Promise<void> {
+  const entries = new Map((await readArchive(file)).map((entry) => [entry.name, entry]));
+  for (const [name, expected] of files) {
+    const entry = entries.get(name);
+    assert.ok(entry, `${name} is in ${path.basename(file)}`);
+    assert.deepEqual(entry.data, expected.data, `${name}: bytes`);
+    assert.equal(entry.mode, expected.mode, `${name}: mode`);
+    assert.equal(entry.mtime, WHEN, `${name}: mtime`);
+  }
+  assert.equal(entries.get('empty/nested')?.type, 'directory', 'empty folders survive');
+  assert.equal(entries.get('bin/server-link.js')?.linkTarget, '../server.js', 'links stay links');
+  assert.ok(
+    [...entries.keys()].every((name) => !name.startsWith('dist') && !name.startsWith('/')),
+    'names are relative to dist',
+  );
+}
+
+describe('gulp-octo and grunt-octo from their real command lines', function () {
+  this.timeout(120_000);
+  const tmp = useTempDir('pipeline-', path.join(ROOT, 'tmp'));
+  let feed: Feed;
+  let files: Map<string, TreeFile>;
+
+  beforeEach(async () => {
+    feed = await startFeed({ dataDir: path.join(tmp.path, '.feed'), apiKeys: { [KEY]: ['BuiltInFeedPush', 'FeedView'] } });
+    files = makeAppTree(path.join(tmp.path, 'dist'));
+    // The user's project: CommonJS by default, as most gulp and grunt projects are.
+    writeFileSync(path.join(tmp.path, 'package.json'), JSON.stringify({ name: 'pipeline-project', private: true }));
+  });
+  afterEach(() => feed.close());
+
+  const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ OCTOPUS_URL: feed.url, OCTOPUS_API_KEY: KEY, ...extra });
+
+  for (const runner of runners) {
+    describe(runner.name, () => {
+      beforeEach(() => copyFileSync(path.join(FIXTURES, runner.file), path.join(tmp.path, runner.file)));
+
+      for (const format of ['zip', 'tar.gz']) {
+        it(`packs binary files, executables, dotfiles, empty folders and links byte for byte (${format})`, async () => {
+          const result = await runner.run(tmp.path, 'pack', { FORMAT: format });
+          assert.equal(result.code, 0, result.stdout + result.stderr);
+          assert.deepEqual(readdirSync(path.join(tmp.path, 'bin')), [`acme.web-app.1.2.3.${format}`]);
+          await assertPackageHolds(path.join(tmp.path, 'bin', `acme.web-app.1.2.3.${format}`), files);
+        });
+      }
+
+      it("publishes to a running feed; a re-run fails with the server's conflict, and ignore makes it pass", async () => {
+        const published = await runner.run(tmp.path, 'publish', env());
+        assert.equal(published.code, 0, published.stdout + published.stderr);
+        const [stored] = feed.packages();
+        assert.equal(stored?.packageId, 'acme.web-app');
+        assert.deepEqual(readFileSync(feed.packagePath(stored!)), readFileSync(path.join(tmp.path, 'bin', 'acme.web-app.1.2.3.zip')));
+        await assertPackageHolds(feed.packagePath(stored!), files);
+
+        const again = await runner.run(tmp.path, 'push', env());
+        assert.equal(again.code, runner.failure, again.stdout);
+        assert.match(again.stdout + again.stderr, /acme\.web-app 1\.2\.3 already exists on the server; nothing was uploaded/);
+        assert.match(again.stdout + again.stderr, /IgnoreIfExists/);
+        const ignored = await runner.run(tmp.path, 'push', env({ OVERWRITE_MODE: 'IgnoreIfExists' }));
+        assert.equal(ignored.code, 0, ignored.stdout + ignored.stderr);
+        assert.match(ignored.stdout + ignored.stderr, /ignored/);
+      });
+
+      it('fails with a readable line on a wrong key, and never prints the key', async () => {
+        const wrong = 'API-WRONG00000000000000000000000';
+        const result = await runner.run(tmp.path, 'publish', env({ OCTOPUS_API_KEY: wrong }));
+        assert.equal(result.code, runner.failure, result.stdout);
+        assert.match(result.stdout + result.stderr, /ERR_OCTO_AUTH|API key/);
+        assert.ok(!(result.stdout + result.stderr).includes(wrong));
+        assert.equal(feed.packages().length, 0);
+      });
+    });
+  }
+});
