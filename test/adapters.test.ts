@@ -20,15 +20,20 @@ interface Runner {
   run(project: string, task: string, env: NodeJS.ProcessEnv): Promise<CommandResult>;
 }
 
-const gulp = (file: string): Runner => ({
-  name: `gulp 5 with ${file}`,
+const gulp = (file: string, version: 4 | 5 = 5): Runner => ({
+  name: `gulp ${version} with ${file}`,
   file,
   failure: 1,
-  run: (project, task, env) => runNode(BINS.gulp, ['--no-color', '--gulpfile', path.join(project, file), task], { cwd: project, env }),
+  run: (project, task, env) =>
+    runNode(BINS.gulp, ['--no-color', '--gulpfile', path.join(project, file), task], {
+      cwd: project,
+      env: { ...env, ...(version === 4 && { GULP_MODULE: 'gulp4' }) },
+    }),
 });
 
 const runners: Runner[] = [
   gulp('gulpfile.js'),
+  gulp('gulpfile.js', 4),
   gulp('gulpfile.mjs'),
   {
     name: 'grunt with Gruntfile.js',
