@@ -1,12 +1,19 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { Readable } from 'node:stream';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { type Feed, type FeedOptions, startFeed } from '@octojs/feed';
 import { type PushAllOptions, createPackage, push, pushAll } from '../src/index.js';
 import { useTempDir } from '../../../test/helpers/temp-dir.js';
+
+function* chunksOf(data: Buffer, size: number): Generator<Buffer> {
+  for (let offset = 0; offset < data.length; offset += size) yield data.subarray(offset, offset + size);
+}
 
 const PUSH_KEY = 'API-PUSHONLY0000000000000000000';
 const ADMIN_KEY = 'API-ADMIN00000000000000000000000';
@@ -267,6 +274,47 @@ describe('push()', () => {
       assert.equal(feed.packages()[0]!.hash, result.hash);
     });
 
+    it('streams a package chunked as it is read, and retries a dropped upload from its spooled copy', async () => {
+      const big = (
+        await createPackage({ id: 'BigStream', version: '1.0.0', compressionLevel: 0 })
+          .addBuffer('big.bin', Buffer.alloc(4 * 1024 * 1024, 9))
+          .toFile(tmp.path)
+      ).path;
+      feed.faults.resetAfterBytes(256 * 1024);
+      const before = new Set(readdirSync(os.tmpdir()));
+      // A stream that can be read only once, in small pieces: the retry must come from the copy.
+      const result = await push({ stream: Readable.from(chunksOf(readFileSync(big), 100_000)), name: path.basename(big) }, options());
+      assert.equal(result.outcome, 'created');
+      assert.equal(result.attempts, 2);
+      assert.equal(result.size, statSync(big).size);
+      assert.equal(result.hash, createHash('sha1').update(readFileSync(big)).digest('hex'));
+      assert.deepEqual(readFileSync(feed.packagePath(feed.packages()[0]!)), readFileSync(big));
+      assert.deepEqual(
+        readdirSync(os.tmpdir()).filter((name) => !before.has(name) && name.startsWith('octojs-push-')),
+        [],
+        'the spooled copy is removed',
+      );
+    });
+
+    it('a package stream that fails or falls short is ERR_OCTO_UNREADABLE_FILE, and nothing is stored', async () => {
+      async function* failing(): AsyncGenerator<Buffer> {
+        yield Buffer.alloc(1000, 1);
+        throw new Error('disk went away');
+      }
+      await assert.rejects(
+        push({ stream: Readable.from(failing()), name: 'Acme.Web.2.0.0.zip' }, options()),
+        (error: Error & { code: string }) => {
+          assert.equal(error.code, 'ERR_OCTO_UNREADABLE_FILE');
+          assert.match(error.message, /disk went away/);
+          return true;
+        },
+      );
+      await assert.rejects(push({ stream: createReadStream(zip), name: 'Acme.Web.2.0.1.zip', size: 10 ** 6 }, options()), {
+        code: 'ERR_OCTO_UNREADABLE_FILE',
+      });
+      assert.equal(feed.packages().length, 0);
+    });
+
     it('exhausted network retries give ERR_OCTO_NETWORK', async () => {
       feed.faults.resetAfterBytes(10, { count: 10 });
       await assert.rejects(push(zip, options({ retries: 1 })), { code: 'ERR_OCTO_NETWORK' });
@@ -317,6 +365,14 @@ describe('push()', () => {
       const result = await push({ stream: createReadStream(zip), name: path.basename(zip) }, options());
       assert.equal(result.outcome, 'created');
       assert.equal(result.hash, feed.packages()[0]!.hash);
+    });
+
+    it('pushes a stream whose chunks are larger than a MB, byte for byte', async () => {
+      const data = Buffer.alloc(5 * 1024 * 1024 + 333);
+      for (let index = 0; index < data.length; index++) data[index] = (index * 31) % 251;
+      const result = await push({ stream: Readable.from(chunksOf(data, 3_000_001)), name: 'Acme.Chunks.1.0.0.zip' }, options());
+      assert.equal(result.size, data.length);
+      assert.deepEqual(readFileSync(feed.packagePath(feed.packages()[0]!)), data);
     });
 
     it('pushes bytes held in memory, under their file name', async () => {

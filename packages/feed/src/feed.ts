@@ -14,6 +14,8 @@ import { PackageStore, type StoredPackage } from './package-store.js';
 import { type Credentials, type Grant, type Permission, authenticate } from './permissions.js';
 import { type Space, collection, packageResource, rootDocument, spaceResource, spaceRootDocument } from './resources.js';
 
+const RECEIVE_BUFFER = 4 * 1024 * 1024;
+
 export interface FeedOptions {
   /** Port to listen on; 0 (default) picks a free one. */
   port?: number;
@@ -289,7 +291,9 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
     new Promise((resolve, reject) => {
       let parser: busboy.Busboy;
       try {
-        parser = busboy({ headers: request.headers, limits: { files: 1 } });
+        // Large buffers keep the socket flowing while disk writes are in flight: a receiver that paused at every
+        // 16 KiB would set the pace of every upload measured against it.
+        parser = busboy({ headers: request.headers, limits: { files: 1 }, highWaterMark: RECEIVE_BUFFER, fileHwm: RECEIVE_BUFFER });
       } catch (error) {
         request.resume();
         reject(
@@ -305,13 +309,14 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
         const hash = createHash('sha1');
         let size = 0;
         const counter = new Transform({
+          highWaterMark: RECEIVE_BUFFER,
           transform(chunk: Buffer, _encoding, callback) {
             hash.update(chunk);
             size += chunk.byteLength;
             callback(null, chunk);
           },
         });
-        file = pipeline(stream, counter, createWriteStream(target)).then(
+        file = pipeline(stream, counter, createWriteStream(target, { highWaterMark: RECEIVE_BUFFER })).then(
           () => ({ fileName: info.filename ?? '', path: target, size, hash: hash.digest('hex') }),
           async (error: unknown) => {
             await rm(target, { force: true });

@@ -31,7 +31,8 @@ export async function writeEntries<P>(
   writer: ArchiveWriter<P>,
   options: WriteEntriesOptions = {},
 ): Promise<void> {
-  const lookahead = options.lookahead ?? 32;
+  // Enough ahead to keep every packing worker busy with full batches while one entry is written.
+  const lookahead = options.lookahead ?? 512;
   const budget = options.memoryBudget ?? 48 * 1024 * 1024;
   const pending: { promise: Promise<P> | undefined; cost: number }[] = [];
   let next = 0;

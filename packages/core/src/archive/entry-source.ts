@@ -58,7 +58,12 @@ export async function* readChunks(source: EntrySource, chunkSize = CHUNK_SIZE): 
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   for await (const raw of source.stream) {
-    const chunk: Buffer = typeof raw === 'string' ? Buffer.from(raw) : Buffer.from(raw as Uint8Array);
+    const chunk: Buffer =
+      typeof raw === 'string'
+        ? Buffer.from(raw)
+        : Buffer.isBuffer(raw)
+          ? raw
+          : Buffer.from((raw as Uint8Array).buffer, (raw as Uint8Array).byteOffset, (raw as Uint8Array).byteLength);
     pending.push(chunk);
     pendingBytes += chunk.byteLength;
     if (pendingBytes >= chunkSize) {

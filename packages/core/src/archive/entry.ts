@@ -39,5 +39,17 @@ export function knownSize(entry: ArchiveEntry): number | undefined {
 
 /** Orders entries by name, byte-wise on UTF-8, so that a package's layout never depends on the file system. */
 export function compareEntryNames(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+  // Code point order is UTF-8 byte order. UTF-16 units agree with it except where a surrogate (a code
+  // point past U+FFFF) meets a unit from U+E000 to U+FFFF; that case is decided by hand, with no allocation.
+  const length = Math.min(a.length, b.length);
+  for (let index = 0; index < length; index++) {
+    const x = a.charCodeAt(index);
+    const y = b.charCodeAt(index);
+    if (x === y) continue;
+    const xSurrogate = x >= 0xd800 && x <= 0xdfff;
+    const ySurrogate = y >= 0xd800 && y <= 0xdfff;
+    if (xSurrogate !== ySurrogate) return xSurrogate ? 1 : -1;
+    return x - y;
+  }
+  return a.length - b.length;
 }

@@ -1,5 +1,6 @@
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
+import { looksIncompressible } from './incompressible.js';
 
 const deflateRaw = promisify(zlib.deflateRaw) as (data: Buffer, options: zlib.ZlibOptions) => Promise<Buffer>;
 
@@ -16,10 +17,38 @@ export interface ParallelDeflateOptions {
   onRaw?: (block: Buffer) => void;
 }
 
+const STORED_MAX = 0xffff;
+const PROBE = 16 * 1024;
+
+/** `block` as stored (uncompressed) deflate blocks, none final: what deflate itself emits for incompressible data. */
+export function storedBlocks(block: Buffer): Buffer {
+  const count = Math.ceil(block.byteLength / STORED_MAX);
+  const out = Buffer.allocUnsafe(block.byteLength + count * 5);
+  let at = 0;
+  for (let offset = 0; offset < block.byteLength; offset += STORED_MAX) {
+    const length = Math.min(STORED_MAX, block.byteLength - offset);
+    out[at] = 0x00; // BFINAL 0, BTYPE 00 (stored), padded to the byte
+    out.writeUInt16LE(length, at + 1);
+    out.writeUInt16LE(~length & 0xffff, at + 3);
+    block.copy(out, at + 5, offset, offset + length);
+    at += 5 + length;
+  }
+  return out;
+}
+
+/** Whether to store a block instead of deflating it: a cheap histogram test, confirmed on a small sample. */
+async function storeInstead(block: Buffer, level: number): Promise<boolean> {
+  if (level === 0 || !looksIncompressible(block)) return false;
+  const sample = block.subarray(0, PROBE);
+  const deflated = await deflateRaw(sample, { level, finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  return deflated.byteLength >= sample.byteLength * 0.98;
+}
+
 /**
  * One raw-deflate stream made of independently compressed blocks, pigz-style: each block is
  * sync-flushed (byte-aligned, not final) and primed with the previous block's tail, so the blocks
- * can be compressed on several threads at once and simply concatenated in order.
+ * can be compressed on several threads at once and simply concatenated in order. Blocks of random
+ * or already-compressed bytes are stored instead, which costs nothing to compute.
  */
 export async function* deflateBlocks(blocks: AsyncIterable<Buffer>, options: ParallelDeflateOptions): AsyncGenerator<Buffer> {
   const concurrency = options.concurrency ?? 4;
@@ -30,7 +59,7 @@ export async function* deflateBlocks(blocks: AsyncIterable<Buffer>, options: Par
       options.onRaw?.(block);
       const zlibOptions: zlib.ZlibOptions = { level: options.level, finishFlush: zlib.constants.Z_SYNC_FLUSH };
       if (previous !== undefined) zlibOptions.dictionary = previous.subarray(Math.max(0, previous.byteLength - WINDOW));
-      const compressed = deflateRaw(block, zlibOptions);
+      const compressed = storeInstead(block, options.level).then((store) => (store ? storedBlocks(block) : deflateRaw(block, zlibOptions)));
       compressed.catch(() => {}); // awaited below; this only avoids an unhandled rejection while queued
       queue.push(compressed);
       previous = block;

@@ -9,6 +9,7 @@ import type { ByteSink } from './byte-sink.js';
 import { toUnixSeconds } from './dos-time.js';
 import { type ArchiveEntry, type EntrySource, knownSize } from './entry.js';
 import { readChunks, readWhole } from './entry-source.js';
+import { sharedPreparePool } from './prepare-pool.js';
 
 const BLOCK = 512;
 const TAR_WHOLE_LIMIT = 1024 * 1024;
@@ -32,8 +33,9 @@ export class TarWriter implements ArchiveWriter<Buffer> {
   }
 
   async prepare(entry: ArchiveEntry): Promise<Buffer> {
-    if (entry.type !== 'file') throw new Error('only files are prepared');
-    return readWhole(entry.source);
+    if (entry.type !== 'file' || entry.source.kind === 'stream') throw new Error('only files of known size are prepared');
+    if (entry.source.kind === 'buffer') return readWhole(entry.source);
+    return (await sharedPreparePool().prepare(entry.source, { level: 0, crc: false })).data;
   }
 
   async write(entry: ArchiveEntry, prepared?: Buffer): Promise<void> {

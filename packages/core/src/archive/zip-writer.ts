@@ -3,11 +3,25 @@ import zlib from 'node:zlib';
 import type { ByteSink } from './byte-sink.js';
 import { toDosDateTime, toUnixSeconds } from './dos-time.js';
 import { type ArchiveEntry, S_IFDIR, S_IFLNK, S_IFREG, knownSize } from './entry.js';
-import { CHUNK_SIZE, readChunks, readWhole } from './entry-source.js';
+import { CHUNK_SIZE, readChunks } from './entry-source.js';
 import { deflateBlocks } from './parallel-deflate.js';
 import type { ArchiveWriter } from './archive-writer.js';
+import { type PreparedFile, sharedPreparePool } from './prepare-pool.js';
 
 const deflateRaw = promisify(zlib.deflateRaw) as (data: Buffer, options: zlib.ZlibOptions) => Promise<Buffer>;
+
+const PROBE_BYTES = 256 * 1024;
+
+/**
+ * Whether deflate is worth it for a large entry, judged on its first bytes: the method goes in the
+ * header before the data, and deflating megabytes of random or already-compressed bytes only to
+ * store them would cost most of the time a whole package takes.
+ */
+async function compresses(head: Buffer, level: number): Promise<boolean> {
+  const probe = head.subarray(0, PROBE_BYTES);
+  const deflated = await deflateRaw(probe, { level });
+  return deflated.byteLength < probe.byteLength * 0.98;
+}
 
 const LOCAL_HEADER = 0x04034b50;
 const CENTRAL_HEADER = 0x02014b50;
@@ -45,12 +59,7 @@ interface CentralRecord {
   externalAttributes: number;
 }
 
-export interface ZipPrepared {
-  crc: number;
-  method: number;
-  data: Buffer;
-  size: number;
-}
+export type ZipPrepared = PreparedFile;
 
 /**
  * A streaming ZIP writer: UTF-8 names, Unix modes, extended timestamps, ZIP64 where needed.
@@ -75,15 +84,9 @@ export class ZipWriter implements ArchiveWriter<ZipPrepared> {
   }
 
   async prepare(entry: ArchiveEntry): Promise<ZipPrepared> {
-    if (entry.type !== 'file') throw new Error('only files are prepared');
-    const data = await readWhole(entry.source);
-    const crc = zlib.crc32(data);
-    if (this.#level > 0 && data.byteLength > 0) {
-      const compressed = await deflateRaw(data, { level: this.#level });
-      // Like Info-ZIP: keep whichever is smaller, so incompressible files cost nothing extra.
-      if (compressed.byteLength < data.byteLength) return { crc, method: METHOD_DEFLATE, data: compressed, size: data.byteLength };
-    }
-    return { crc, method: METHOD_STORE, data, size: data.byteLength };
+    if (entry.type !== 'file' || entry.source.kind === 'stream') throw new Error('only files of known size are prepared');
+    // Like Info-ZIP, a file that deflate does not shrink is stored: incompressible files cost nothing extra.
+    return sharedPreparePool().prepare(entry.source, { level: this.#level, crc: true });
   }
 
   async write(entry: ArchiveEntry, prepared?: ZipPrepared): Promise<void> {
@@ -115,7 +118,20 @@ export class ZipWriter implements ArchiveWriter<ZipPrepared> {
     const expected = knownSize(entry);
     const zip64 = expected === undefined || expected >= ZIP64_SIZE_GUARD;
     record.flags |= FLAG_DATA_DESCRIPTOR;
-    record.method = this.#level > 0 ? METHOD_DEFLATE : METHOD_STORE;
+    const chunks = readChunks(entry.source);
+    let head: Buffer | undefined;
+    try {
+      const first = await chunks.next();
+      head = first.done ? undefined : first.value;
+      record.method = this.#level > 0 && head !== undefined && (await compresses(head, this.#level)) ? METHOD_DEFLATE : METHOD_STORE;
+    } catch (error) {
+      await chunks.return(undefined); // closes the file
+      throw error;
+    }
+    async function* all(): AsyncGenerator<Buffer> {
+      if (head !== undefined) yield head;
+      yield* chunks;
+    }
     await this.#sink.write(this.#localHeader(record, zip64));
     let crc = 0;
     let size = 0;
@@ -125,12 +141,12 @@ export class ZipWriter implements ArchiveWriter<ZipPrepared> {
       size += block.byteLength;
     };
     if (record.method === METHOD_DEFLATE) {
-      for await (const block of deflateBlocks(readChunks(entry.source), { level: this.#level, onRaw: countRaw })) {
+      for await (const block of deflateBlocks(all(), { level: this.#level, onRaw: countRaw })) {
         compressedSize += block.byteLength;
         await this.#sink.write(block);
       }
     } else {
-      for await (const block of readChunks(entry.source)) {
+      for await (const block of all()) {
         countRaw(block);
         compressedSize += block.byteLength;
         await this.#sink.write(block);

@@ -3,8 +3,10 @@ import { Readable } from 'node:stream';
 
 export interface MultipartBody {
   contentType: string;
-  /** The exact body length, so the upload has a Content-Length. */
-  length: number;
+  /** The exact body length, so the upload has a Content-Length; undefined when the file's size is not known. */
+  length: number | undefined;
+  /** The bytes before the file's own. */
+  headLength: number;
   stream: Readable;
 }
 
@@ -13,7 +15,11 @@ export interface MultipartBody {
  * never held whole in memory. The file name is the bare name, which is where Octopus reads the
  * package id and version from.
  */
-export function multipartBody(fileName: string, fileSize: number, content: AsyncIterable<Uint8Array>): MultipartBody {
+export function multipartBody(
+  fileName: string,
+  fileSize: number | undefined,
+  content: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+): MultipartBody {
   const boundary = `octojs-${randomBytes(16).toString('hex')}`;
   const escaped = fileName.replace(/["\\\r\n]/g, '_');
   const head = Buffer.from(
@@ -27,7 +33,8 @@ export function multipartBody(fileName: string, fileSize: number, content: Async
   }
   return {
     contentType: `multipart/form-data; boundary=${boundary}`,
-    length: head.byteLength + fileSize + tail.byteLength,
+    length: fileSize === undefined ? undefined : head.byteLength + fileSize + tail.byteLength,
+    headLength: head.byteLength,
     stream: Readable.from(parts(), { objectMode: false }),
   };
 }

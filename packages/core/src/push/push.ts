@@ -1,21 +1,13 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import path from 'node:path';
-import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OctoError, isOctoError } from '../errors.js';
-import { supportedExtensionOf } from '../format.js';
-import { parseWithCalamari, parseWithClientRegex } from '../identity.js';
 import { httpError, safeUrl, transportError } from './http-errors.js';
+import { type LocalPackage, type PushInput, WriteWatermark, localPackage } from './local-package.js';
 import { multipartBody } from './multipart-body.js';
 import { OctopusSession, type PackageResource, expandTemplate } from './octopus-session.js';
 import { type OverwriteMode, type PushOptions, normalizeOverwriteMode, resolveConnection } from './push-options.js';
-import { spoolStream } from './spool-stream.js';
 import { backoffDelay, isRetryableStatus, retryAfterMs } from './retry-policy.js';
 
-/** A package to push: a path, bytes with their file name, or a stream with its file name (and size, if known). */
-export type PushInput = string | { path: string } | { data: Uint8Array; name: string } | { stream: Readable; name: string; size?: number };
+export type { PushInput } from './local-package.js';
 
 export type PushOutcome = 'created' | 'overwritten' | 'ignored';
 
@@ -27,7 +19,7 @@ export interface PushResult {
   packageId: string;
   version: string;
   outcome: PushOutcome;
-  /** SHA-1 of the local package (lowercase hex). */
+  /** SHA-1 of the package (lowercase hex), as the server reported it for what it stored; computed here when it does not say. */
   hash: string;
   /** Size in bytes. */
   size: number;
@@ -38,116 +30,22 @@ export interface PushResult {
   warnings: string[];
 }
 
-interface LocalPackage {
-  file: string;
-  name: string;
-  packageId: string;
-  version: string;
-  size: number;
-  /** Opens the content again for each attempt. */
-  open(): AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
-  sha1(): Promise<string>;
-  /** Cleans up a spooled stream. */
-  dispose(): Promise<void>;
+/** The `Hash` of an upload's answer (a PackageFromBuiltInFeedResource), if it carries one. */
+function serverHash(body: string): string | undefined {
+  try {
+    const hash = (JSON.parse(body) as { Hash?: unknown }).Hash;
+    return typeof hash === 'string' && /^[0-9a-f]{40}$/i.test(hash) ? hash.toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-async function sha1File(file: string): Promise<string> {
-  const hash = createHash('sha1');
-  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-function identityOf(name: string): { packageId: string; version: string } {
-  if (!supportedExtensionOf(name)) {
-    throw new OctoError('ERR_OCTO_UNSUPPORTED_FORMAT', `${name} does not have an extension the Octopus built-in feed accepts.`, {
-      hint: 'Push .zip, .tar.gz, .tgz, .tar (or .nupkg, .jar, .war) packages named <id>.<version>.<ext>.',
-    });
+/** Our own error, when an HTTP client error wraps one. */
+function octoErrorIn(error: unknown): OctoError | undefined {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    if (isOctoError(current)) return current;
   }
-  const client = parseWithClientRegex(name);
-  const calamari = parseWithCalamari(name);
-  if (!client || !calamari) {
-    throw new OctoError(
-      'ERR_OCTO_AMBIGUOUS_NAME',
-      `${name} is not named <id>.<version>.<ext>, so Octopus cannot tell its id and version.`,
-      {
-        hint: 'Rename the file to <id>.<version>.<ext>, for example MyApp.Web.1.2.3.zip, or create it with octojs pack.',
-      },
-    );
-  }
-  if (client.id !== calamari.id || client.version !== calamari.version) {
-    throw new OctoError(
-      'ERR_OCTO_AMBIGUOUS_NAME',
-      `${name} can be read as id "${client.id}" version "${client.version}" or id "${calamari.id}" version "${calamari.version}"; the server may pick either.`,
-      { hint: 'Avoid digits-only id segments and more than four numeric version parts.' },
-    );
-  }
-  return { packageId: calamari.id, version: calamari.version };
-}
-
-async function localPackage(input: PushInput): Promise<LocalPackage> {
-  if (typeof input === 'string' || 'path' in input) {
-    const file = path.resolve(typeof input === 'string' ? input : input.path);
-    const name = path.basename(file);
-    let size: number;
-    try {
-      const stats = await stat(file);
-      if (!stats.isFile()) throw new Error('not a file');
-      size = stats.size;
-    } catch (error) {
-      throw new OctoError('ERR_OCTO_PACKAGE_NOT_FOUND', `The package ${file} does not exist or is not a file.`, {
-        hint: 'Check the path; relative paths resolve against the current folder.',
-        cause: error,
-        path: file,
-      });
-    }
-    let hash: Promise<string> | undefined;
-    return {
-      file,
-      name,
-      ...identityOf(name),
-      size,
-      open: () => createReadStream(file, { highWaterMark: 1024 * 1024 }),
-      sha1: () => (hash ??= sha1File(file)),
-      dispose: async () => {},
-    };
-  }
-  const name = path.basename(input.name);
-  const identity = identityOf(name);
-  if ('data' in input) {
-    const data = Buffer.from(input.data.buffer, input.data.byteOffset, input.data.byteLength);
-    return {
-      file: name,
-      name,
-      ...identity,
-      size: data.byteLength,
-      open: () =>
-        (function* () {
-          for (let offset = 0; offset < data.byteLength; offset += 1024 * 1024) yield data.subarray(offset, offset + 1024 * 1024);
-        })(),
-      sha1: async () => createHash('sha1').update(data).digest('hex'),
-      dispose: async () => {},
-    };
-  }
-  const spooled = await spoolStream(input.stream, name);
-  if (input.size !== undefined && input.size !== spooled.size) {
-    await spooled.dispose();
-    throw new OctoError(
-      'ERR_OCTO_UNREADABLE_FILE',
-      `The package stream for ${name} gave ${spooled.size} bytes, not the ${input.size} announced.`,
-      {
-        hint: 'Give the right size, or leave it out.',
-      },
-    );
-  }
-  return {
-    file: name,
-    name,
-    ...identity,
-    size: spooled.size,
-    open: () => createReadStream(spooled.path, { highWaterMark: 1024 * 1024 }),
-    sha1: async () => spooled.sha1,
-    dispose: spooled.dispose,
-  };
+  return undefined;
 }
 
 /** Whether the server already holds `<id>.<version>`: its resource, `false`, or `undefined` when the key may not look. */
@@ -200,7 +98,7 @@ export async function pushWithSession(session: OctopusSession, input: PushInput,
       version: local.version,
       outcome,
       hash,
-      size: local.size,
+      size: local.size ?? 0,
       spaceId,
       attempts,
       warnings,
@@ -236,32 +134,30 @@ export async function pushWithSession(session: OctopusSession, input: PushInput,
     const url = session.resolveLink(expandTemplate(uploadLink, query));
     const connection = session.connection;
     for (let attempt = 1; ; attempt++) {
-      const hasher = createHash('sha1');
-      let sent = 0;
-      async function* content(): AsyncGenerator<Uint8Array> {
-        for await (const chunk of local.open()) {
-          hasher.update(chunk);
-          sent += chunk.byteLength;
-          yield chunk;
-        }
-      }
-      const body = multipartBody(local.name, local.size, content());
+      // No hashing on the way: it would cost a second per GB, and the server answers with the SHA-1 of what it stored.
+      const size = local.size;
+      const written = new WriteWatermark();
+      const body = multipartBody(local.name, size, local.open(written));
       let failure: OctoError;
       let droppedOrTimedOut = false;
       try {
-        const answer = await session.upload(
-          url,
-          body.stream,
-          { 'content-type': body.contentType, 'content-length': String(body.length) },
-          options.onProgress &&
-            ((transferred) => {
+        const answer = await session
+          .upload(
+            url,
+            body.stream,
+            // A stream of unknown length goes chunked, as Octopus's Go CLI sends it.
+            { 'content-type': body.contentType, ...(body.length !== undefined && { 'content-length': String(body.length) }) },
+            (transferred) => {
               // got counts the multipart framing too; report the package's own bytes.
-              const fileBytes = Math.min(local.size, Math.round((local.size * transferred) / body.length));
-              options.onProgress!({ transferred: fileBytes, total: local.size, percent: local.size === 0 ? 1 : fileBytes / local.size });
-            }),
-        );
+              const fileBytes = Math.max(0, Math.min(size ?? Infinity, transferred - body.headLength));
+              written.advance(fileBytes);
+              const total = size ?? 0;
+              options.onProgress?.({ transferred: fileBytes, total, percent: total === 0 ? 0 : fileBytes / total });
+            },
+          )
+          .finally(() => written.close());
         if (answer.status === 201 || answer.status === 200) {
-          const hash = sent === local.size ? hasher.digest('hex') : await local.sha1();
+          const hash = serverHash(answer.body) ?? (await local.sha1());
           const outcome: PushOutcome = answer.status === 200 ? 'ignored' : existing ? 'overwritten' : 'created';
           // A 200 is an ignored upload even when the server sends no body with it.
           return result(outcome, hash, attempt);
@@ -271,7 +167,8 @@ export async function pushWithSession(session: OctopusSession, input: PushInput,
         droppedOrTimedOut = answer.status === 408 || answer.status === 504;
         await sleep(retryAfterMs(answer.headers['retry-after']) ?? backoffDelay(attempt, connection.retryDelay));
       } catch (error) {
-        if (isOctoError(error)) throw error;
+        const own = octoErrorIn(error); // e.g. the package stream failed while it was being sent
+        if (own) throw own;
         failure = transportError(error, { method: 'POST', url: safeUrl(url), attempts: attempt });
         if (failure.code === 'ERR_OCTO_TLS' || attempt > connection.retries) throw failure;
         droppedOrTimedOut = true;

@@ -1,0 +1,164 @@
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { type Measurement, hasCommand, measure, summarize } from './measure.js';
+
+export interface PushRow extends Measurement {
+  tool: string;
+  receiver: Receiver;
+  sizeGb: number;
+  /** Package bytes per second of the whole process. */
+  mbPerSecond: number;
+  reference?: boolean;
+}
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const KEY = 'API-BENCHPUSH000000000000000000';
+const node = process.execPath;
+const peers = path.join(ROOT, 'bench/peers');
+
+/** A package-sized file of random bytes (a zip's content does not matter to an upload), and its SHA-1. */
+function makePackage(folder: string, gib: number): { file: string; sha1: string } {
+  const file = path.join(folder, `source-${gib}g.bin`);
+  if (!existsSync(file) || statSync(file).size !== gib * 1024 ** 3 || !existsSync(`${file}.sha1`)) writePackage(file, gib);
+  return { file, sha1: readFileSync(`${file}.sha1`, 'utf8') };
+}
+
+function writePackage(file: string, gib: number): void {
+  const folder = path.dirname(file);
+  const hash = createHash('sha1');
+  mkdirSync(folder, { recursive: true });
+  const fd = openSync(file, 'w');
+  const block = randomBytes(64 * 1024 * 1024);
+  try {
+    for (let written = 0; written < gib * 1024 ** 3; written += block.length) {
+      block.writeUInt32LE(written / block.length, 0); // no two blocks alike
+      writeSync(fd, block);
+      hash.update(block);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  writeFileSync(`${file}.sha1`, hash.digest('hex'));
+}
+
+export type Receiver = 'sink' | 'feed';
+
+/**
+ * The receiving server, in its own process as a real server would be: a bare streaming sink (the
+ * network alone sets the pace) or @octojs/feed (which parses the multipart body, hashes and stores it).
+ */
+async function startReceiver(receiver: Receiver, dataDir: string, sha1: string): Promise<{ url: string; stop(): void }> {
+  rmSync(dataDir, { recursive: true, force: true });
+  const args =
+    receiver === 'sink'
+      ? [path.join(ROOT, 'bench/sink-server.mjs')]
+      : [path.join(ROOT, 'packages/feed/bin/octojs-feed.js'), '--port', '0', '--data', dataDir, '--api-key', KEY];
+  const child = spawn(node, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, SINK_HASH: sha1 } });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the feed exited with ${code}`)));
+  });
+  return { url: /listening on (\S+)/.exec(line)![1]!, stop: () => child.kill() };
+}
+
+interface PushTool {
+  name: string;
+  reference?: boolean;
+  needs?: string;
+  /** octopackjs buffers a stream whole: past 2 GiB it cannot, so it is measured on the small package only. */
+  smallOnly?: boolean;
+  args(file: string, url: string): { command: string; args: string[] };
+}
+
+const TOOLS: PushTool[] = [
+  {
+    name: 'curl -F file=@…',
+    reference: true,
+    needs: 'curl',
+    args: (file, url) => ({
+      command: 'curl',
+      args: [
+        '-sS',
+        '-f',
+        '-o',
+        '/dev/null',
+        '-H',
+        `X-Octopus-ApiKey: ${KEY}`,
+        '-F',
+        `file=@${file}`,
+        `${url}/api/packages/raw?overwriteMode=FailIfExists`,
+      ],
+    }),
+  },
+  { name: 'octojs push(path)', args: (file) => ({ command: node, args: [path.join(peers, 'octojs-push.mjs'), file, 'path'] }) },
+  { name: 'octojs push({ stream })', args: (file) => ({ command: node, args: [path.join(peers, 'octojs-push.mjs'), file, 'stream'] }) },
+  {
+    name: 'octopackjs 0.2.4 push(path)',
+    args: (file, url) => ({ command: node, args: [path.join(peers, 'octopackjs-push.cjs'), file, 'path', url] }),
+  },
+  {
+    name: 'octopackjs 0.2.4 push(stream)',
+    smallOnly: true,
+    args: (file, url) => ({ command: node, args: [path.join(peers, 'octopackjs-push.cjs'), file, 'stream', url] }),
+  },
+];
+
+/** Pushes a package of `gib` GiB with each tool, `runs` times, each run under a new version so nothing conflicts. */
+export async function benchPush(receiver: Receiver, gib: number, runs: number): Promise<PushRow[]> {
+  const folder = path.join(ROOT, '.bench', 'push');
+  const { file: source, sha1 } = makePackage(folder, gib);
+  const dataDir = path.join(folder, 'feed');
+  const feed = await startReceiver(receiver, dataDir, sha1);
+  const tools = TOOLS.filter((tool) => (!tool.needs || hasCommand(tool.needs)) && (gib <= 1 || !tool.smallOnly));
+  const results = new Map<PushTool, Measurement[]>();
+  let version = 0;
+  try {
+    for (let run = 0; run < runs; run++) {
+      for (const tool of tools) {
+        // A hard link per run: a fresh <id>.<version>.zip without copying gigabytes.
+        const file = path.join(folder, `Bench.Push.${gib}.0.${++version}.zip`);
+        rmSync(file, { force: true });
+        linkSync(source, file);
+        const { command, args } = tool.args(file, feed.url);
+        const measurement = measure(command, args, { cwd: ROOT, env: { ...process.env, OCTOPUS_URL: feed.url, OCTOPUS_API_KEY: KEY } });
+        results.set(tool, [...(results.get(tool) ?? []), measurement]);
+        rmSync(file, { force: true });
+        // The feed keeps what it stored; drop it so that gigabytes do not pile up on disk.
+        rmSync(path.join(dataDir, 'spaces'), { recursive: true, force: true });
+      }
+    }
+  } finally {
+    feed.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  const bytes = gib * 1024 ** 3;
+  return tools.map((tool) => {
+    const summary = summarize(results.get(tool)!);
+    return {
+      tool: tool.name,
+      receiver,
+      ...(tool.reference && { reference: true }),
+      ...summary,
+      sizeGb: gib,
+      mbPerSecond: bytes / 1e6 / summary.seconds,
+    };
+  });
+}
+
+export function pushTable(rows: PushRow[]): string {
+  const lines = [
+    '| receiver | tool | package | wall s (median) | MB/s | vs curl throughput | peak RSS MB |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const row of rows) {
+    const curl = rows.find((other) => other.reference && other.sizeGb === row.sizeGb && other.receiver === row.receiver);
+    const ratio = curl ? (row.mbPerSecond / curl.mbPerSecond).toFixed(2) : 'n/a';
+    lines.push(
+      `| ${row.receiver} | ${row.tool} | ${row.sizeGb} GiB | ${row.seconds.toFixed(2)} | ${row.mbPerSecond.toFixed(0)} | ${ratio} | ${row.rssMb.toFixed(0)} |`,
+    );
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,354 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { type FileHandle, mkdtemp, open, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { OctoError } from '../errors.js';
+import { supportedExtensionOf } from '../format.js';
+import { parseWithCalamari, parseWithClientRegex } from '../identity.js';
+
+/** A package to push: a path, bytes with their file name, or a stream with its file name (and size, if known). */
+export type PushInput = string | { path: string } | { data: Uint8Array; name: string } | { stream: Readable; name: string; size?: number };
+
+/** A package to push, whatever it came as: its identity, and its bytes as often as attempts need them. */
+export interface LocalPackage {
+  /** The local path (or the name, for bytes and streams). */
+  file: string;
+  name: string;
+  packageId: string;
+  version: string;
+  /** Known up front for files and bytes; for a stream, once it has been read to its end (or when announced). */
+  readonly size: number | undefined;
+  /** The content, again for each attempt; `written` tells how much of it the upload has sent, so that buffers can be reused. */
+  open(written: WriteWatermark): AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+  /** Lowercase hex SHA-1, computed only when asked for (it costs about a second per GB). */
+  sha1(): Promise<string>;
+  /** Removes a stream's spool file. */
+  dispose(): Promise<void>;
+}
+
+/** Bytes read, sent and spooled at a time. */
+const CHUNK = 1024 * 1024;
+/** Buffers an upload cycles through: enough to keep the socket busy while the next is filled. */
+const SLOTS = 4;
+
+/**
+ * How many of the package's bytes an upload has handed to the network: got reports a chunk once the
+ * socket took it, and only then may the buffer that held it be filled again.
+ */
+export class WriteWatermark {
+  #written = 0;
+  #closed = false;
+  #waiters: { at: number; resolve: (reached: boolean) => void }[] = [];
+
+  advance(bytes: number): void {
+    this.#written = Math.max(this.#written, bytes);
+    this.#waiters = this.#waiters.filter((waiter) => (waiter.at <= this.#written ? (waiter.resolve(true), false) : true));
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The upload is over (sent, failed or abandoned): nobody waits any more. */
+  close(): void {
+    this.#closed = true;
+    for (const waiter of this.#waiters) waiter.resolve(false);
+    this.#waiters = [];
+  }
+
+  /** True once `bytes` have been written; false if the upload ended first. */
+  reached(bytes: number): Promise<boolean> {
+    if (bytes <= this.#written) return Promise.resolve(true);
+    if (this.#closed) return Promise.resolve(false);
+    return new Promise((resolve) => this.#waiters.push({ at: bytes, resolve }));
+  }
+}
+
+/** A few buffers used in turn; one is handed out again only once the upload has written what it held. */
+class SlotRing {
+  readonly #slots = Array.from({ length: SLOTS }, () => Buffer.allocUnsafe(CHUNK));
+  readonly #ends = new Array<number>(SLOTS).fill(0);
+  #next = 0;
+
+  /** A buffer of `bytes` (at most CHUNK) for the package's bytes from `position`, once the upload is done with its last content. */
+  async take(bytes: number, position: number, written: WriteWatermark): Promise<Buffer> {
+    const slot = this.#next;
+    this.#next = (slot + 1) % SLOTS;
+    if (this.#ends[slot]! > 0 && position >= this.#ends[slot]!) await written.reached(this.#ends[slot]!);
+    this.#ends[slot] = position + bytes;
+    return this.#slots[slot]!.subarray(0, bytes);
+  }
+}
+
+/**
+ * A file's bytes through a few reused buffers: reading a GB through fresh buffers leaves tens of MB
+ * of garbage for the collector at any time, and memory must not grow with the package.
+ */
+async function* recycledChunks(file: string, written: WriteWatermark): AsyncGenerator<Buffer> {
+  const slots = new SlotRing();
+  const handle = await open(file, 'r');
+  try {
+    for (let position = 0; ;) {
+      const slot = await slots.take(CHUNK, position, written);
+      if (written.closed) return;
+      const { bytesRead } = await handle.read(slot, 0, CHUNK, position);
+      if (bytesRead === 0) return;
+      position += bytesRead;
+      yield slot.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+async function sha1File(file: string): Promise<string> {
+  const hash = createHash('sha1');
+  for await (const chunk of createReadStream(file, { highWaterMark: CHUNK })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Id and version as Octopus will read them from the file name; both of its parsers must agree. */
+export function identityOf(name: string): { packageId: string; version: string } {
+  if (!supportedExtensionOf(name)) {
+    throw new OctoError('ERR_OCTO_UNSUPPORTED_FORMAT', `${name} does not have an extension the Octopus built-in feed accepts.`, {
+      hint: 'Push .zip, .tar.gz, .tgz, .tar (or .nupkg, .jar, .war) packages named <id>.<version>.<ext>.',
+    });
+  }
+  const client = parseWithClientRegex(name);
+  const calamari = parseWithCalamari(name);
+  if (!client || !calamari) {
+    throw new OctoError(
+      'ERR_OCTO_AMBIGUOUS_NAME',
+      `${name} is not named <id>.<version>.<ext>, so Octopus cannot tell its id and version.`,
+      {
+        hint: 'Rename the file to <id>.<version>.<ext>, for example MyApp.Web.1.2.3.zip, or create it with octojs pack.',
+      },
+    );
+  }
+  if (client.id !== calamari.id || client.version !== calamari.version) {
+    throw new OctoError(
+      'ERR_OCTO_AMBIGUOUS_NAME',
+      `${name} can be read as id "${client.id}" version "${client.version}" or id "${calamari.id}" version "${calamari.version}"; the server may pick either.`,
+      { hint: 'Avoid digits-only id segments and more than four numeric version parts.' },
+    );
+  }
+  return { packageId: calamari.id, version: calamari.version };
+}
+
+export async function localPackage(input: PushInput): Promise<LocalPackage> {
+  if (typeof input === 'string' || 'path' in input) {
+    const file = path.resolve(typeof input === 'string' ? input : input.path);
+    const name = path.basename(file);
+    let size: number;
+    try {
+      const stats = await stat(file);
+      if (!stats.isFile()) throw new Error('not a file');
+      size = stats.size;
+    } catch (error) {
+      throw new OctoError('ERR_OCTO_PACKAGE_NOT_FOUND', `The package ${file} does not exist or is not a file.`, {
+        hint: 'Check the path; relative paths resolve against the current folder.',
+        cause: error,
+        path: file,
+      });
+    }
+    let hash: Promise<string> | undefined;
+    return {
+      file,
+      name,
+      ...identityOf(name),
+      size,
+      open: (written) => recycledChunks(file, written),
+      sha1: () => (hash ??= sha1File(file)),
+      dispose: async () => {},
+    };
+  }
+  const name = path.basename(input.name);
+  const identity = identityOf(name);
+  if ('data' in input) {
+    const data = Buffer.from(input.data.buffer, input.data.byteOffset, input.data.byteLength);
+    return {
+      file: name,
+      name,
+      ...identity,
+      size: data.byteLength,
+      open: function* () {
+        for (let offset = 0; offset < data.byteLength; offset += CHUNK) yield data.subarray(offset, offset + CHUNK);
+      },
+      sha1: async () => createHash('sha1').update(data).digest('hex'),
+      dispose: async () => {},
+    };
+  }
+  return new StreamPackage(name, identity, input.stream, input.size);
+}
+
+/**
+ * A stream pushed as it is read, while a copy goes to a temporary file: the first attempt runs at
+ * the speed of the stream and of the network, and a retry (or a hash) reads the copy. Memory stays
+ * flat whatever the size.
+ */
+class StreamPackage implements LocalPackage {
+  readonly file: string;
+  readonly name: string;
+  readonly packageId: string;
+  readonly version: string;
+  readonly #live: AsyncIterator<unknown>;
+  readonly #announced: number | undefined;
+  #folder: string | undefined;
+  #handle: FileHandle | undefined;
+  #spooled = 0;
+  #ended = false;
+  #started = false;
+  #writing: Promise<void> = Promise.resolve();
+  #pulling: Promise<unknown> = Promise.resolve();
+  #carry: Buffer | undefined;
+  readonly #slots = new SlotRing();
+  #hash: Promise<string> | undefined;
+
+  constructor(name: string, identity: { packageId: string; version: string }, stream: Readable, size: number | undefined) {
+    this.file = name;
+    this.name = name;
+    this.packageId = identity.packageId;
+    this.version = identity.version;
+    this.#live = stream[Symbol.asyncIterator]();
+    this.#announced = size;
+  }
+
+  get size(): number | undefined {
+    return this.#announced ?? (this.#ended ? this.#spooled : undefined);
+  }
+
+  get #path(): string {
+    return path.join(this.#folder!, this.name);
+  }
+
+  /** The next chunk of the stream; undefined at the end. */
+  async #next(): Promise<Buffer | undefined> {
+    let next: IteratorResult<unknown>;
+    try {
+      next = await this.#live.next();
+    } catch (error) {
+      throw new OctoError('ERR_OCTO_UNREADABLE_FILE', `Could not read the package stream for ${this.name}: ${(error as Error).message}.`, {
+        hint: 'The stream that produced the package failed; see the cause.',
+        cause: error,
+      });
+    }
+    if (!next.done) {
+      const value = next.value;
+      if (typeof value === 'string') return Buffer.from(value);
+      const bytes = value as Uint8Array;
+      return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength); // a view, not a copy
+    }
+    this.#ended = true;
+    return undefined;
+  }
+
+  /**
+   * The next MB or so of the stream, copied into one of a few reused buffers (sent as one chunk, not
+   * as the many small ones a stream gives); undefined at the end. The copy goes to the spool file
+   * while it is being sent, and is on disk before the next is read.
+   */
+  #pull(written: WriteWatermark | undefined): Promise<Buffer | undefined> {
+    // One at a time: an abandoned attempt may still be pulling when a retry starts reading the rest.
+    const pulled = this.#pulling.then(() => this.#pullNow(written));
+    this.#pulling = pulled.catch(() => {});
+    return pulled;
+  }
+
+  async #pullNow(written: WriteWatermark | undefined): Promise<Buffer | undefined> {
+    await this.#writing;
+    const batch: Buffer[] = [];
+    let bytes = 0;
+    while (bytes < CHUNK) {
+      const chunk = this.#carry ?? (await this.#next());
+      this.#carry = undefined;
+      if (chunk === undefined) break;
+      // Never more than a buffer holds: the rest of a big chunk waits for the next lot.
+      const room = CHUNK - bytes;
+      if (chunk.byteLength > room) this.#carry = chunk.subarray(room);
+      const part = chunk.byteLength > room ? chunk.subarray(0, room) : chunk;
+      batch.push(part);
+      bytes += part.byteLength;
+    }
+    let block: Buffer | undefined;
+    if (bytes > 0) {
+      const position = this.#spooled;
+      this.#spooled += bytes;
+      if (written) {
+        block = await this.#slots.take(bytes, position, written);
+        let at = 0;
+        for (const chunk of batch) at += chunk.copy(block, at);
+      }
+      this.#writing = this.#spool(block ? [block] : batch, position);
+      this.#writing.catch(() => {}); // awaited before the next lot, and by #complete()
+    }
+    if (this.#ended && this.#carry === undefined) {
+      await this.#writing;
+      if (this.#announced !== undefined && this.#announced !== this.#spooled) {
+        throw new OctoError(
+          'ERR_OCTO_UNREADABLE_FILE',
+          `The package stream for ${this.name} gave ${this.#spooled} bytes, not the ${this.#announced} announced.`,
+          { hint: 'Give the right size, or leave it out.' },
+        );
+      }
+    }
+    return block;
+  }
+
+  async #spool(batch: Buffer[], position: number): Promise<void> {
+    if (!this.#handle) {
+      this.#folder = await mkdtemp(path.join(os.tmpdir(), 'octojs-push-'));
+      this.#handle = await open(this.#path, 'w');
+    }
+    let pending = batch;
+    while (pending.length > 0) {
+      let { bytesWritten } = await this.#handle.writev(pending, position);
+      position += bytesWritten;
+      const rest: Buffer[] = [];
+      for (const chunk of pending) {
+        if (bytesWritten >= chunk.byteLength) bytesWritten -= chunk.byteLength;
+        else {
+          rest.push(chunk.subarray(bytesWritten));
+          bytesWritten = 0;
+        }
+      }
+      pending = rest;
+    }
+  }
+
+  async #complete(): Promise<void> {
+    while (!this.#ended) await this.#pull(undefined);
+    await this.#writing;
+  }
+
+  open(written: WriteWatermark): AsyncIterable<Uint8Array> {
+    if (!this.#started) {
+      this.#started = true;
+      // Pulled by hand, not with for-await: an upload that stops early must not end the stream, whose rest a retry needs.
+      const pull = (): Promise<Buffer | undefined> => this.#pull(written);
+      return (async function* () {
+        for (let block = await pull(); block !== undefined; block = await pull()) yield block;
+      })();
+    }
+    const complete = (): Promise<void> => this.#complete();
+    const spool = (): string | undefined => (this.#folder ? this.#path : undefined);
+    return (async function* () {
+      await complete();
+      const file = spool();
+      if (file) yield* recycledChunks(file, written);
+    })();
+  }
+
+  sha1(): Promise<string> {
+    this.#hash ??= this.#complete().then(() => (this.#folder ? sha1File(this.#path) : createHash('sha1').digest('hex')));
+    return this.#hash;
+  }
+
+  async dispose(): Promise<void> {
+    await this.#writing.catch(() => {});
+    await this.#handle?.close().catch(() => {});
+    this.#handle = undefined;
+    if (this.#folder) await rm(this.#folder, { recursive: true, force: true });
+  }
+}
