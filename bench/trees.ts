@@ -93,7 +93,7 @@ export interface TreeSummary {
  */
 export function makeAppTree(root: string, modules = 28_000): TreeSummary {
   const summary = { root, files: 0, bytes: 0 };
-  ensure(root, `app-v2-${modules}`, () => {
+  ensure(root, `app-v3-${modules}`, () => {
     const random = lcg(42);
     const corpus = makeCorpus(8 * 1024 * 1024);
     const write = (name: string, data: Buffer, mode = 0o644): void => {
@@ -109,9 +109,9 @@ export function makeAppTree(root: string, modules = 28_000): TreeSummary {
     // Module sizes as npm trees have them: mostly a few KB, some tens, a few hundreds.
     const moduleSize = (): number => {
       const roll = random();
-      if (roll < 0.8) return 200 + Math.floor(random() * 7000);
-      if (roll < 0.97) return 8000 + Math.floor(random() * 40_000);
-      return 100_000 + Math.floor(random() * 400_000);
+      if (roll < 0.85) return 200 + Math.floor(random() * 7000);
+      if (roll < 0.99) return 8000 + Math.floor(random() * 22_000);
+      return 100_000 + Math.floor(random() * 200_000);
     };
     const packages = Math.max(1, Math.round(modules / 45));
     let written = 0;
@@ -133,7 +133,7 @@ export function makeAppTree(root: string, modules = 28_000): TreeSummary {
     }
     for (let index = 0; index < 6; index++) {
       write(`dist/bundle${index}.min.js`, text(1_500_000 + index * 100_000));
-      write(`dist/bundle${index}.min.js.map`, text(2_500_000));
+      write(`dist/bundle${index}.min.js.map`, text(2_000_000));
     }
     for (let index = 0; index < 300; index++) write(`public/img/photo-${index}.jpg`, randomBytes(5_000 + Math.floor(random() * 150_000)));
     for (let index = 0; index < 12; index++) write(`public/fonts/font-${index}.woff2`, randomBytes(40_000 + index * 5000));

@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { looksIncompressible } from './incompressible.js';
+import { NOT_WORTH, PROBE_BYTES, looksIncompressible } from './incompressible.js';
 
 const deflateRaw = promisify(zlib.deflateRaw) as (data: Buffer, options: zlib.ZlibOptions) => Promise<Buffer>;
 
@@ -18,7 +18,6 @@ export interface ParallelDeflateOptions {
 }
 
 const STORED_MAX = 0xffff;
-const PROBE = 16 * 1024;
 
 /** `block` as stored (uncompressed) deflate blocks, none final: what deflate itself emits for incompressible data. */
 export function storedBlocks(block: Buffer): Buffer {
@@ -39,9 +38,9 @@ export function storedBlocks(block: Buffer): Buffer {
 /** Whether to store a block instead of deflating it: a cheap histogram test, confirmed on a small sample. */
 async function storeInstead(block: Buffer, level: number): Promise<boolean> {
   if (level === 0 || !looksIncompressible(block)) return false;
-  const sample = block.subarray(0, PROBE);
+  const sample = block.subarray(0, PROBE_BYTES);
   const deflated = await deflateRaw(sample, { level, finishFlush: zlib.constants.Z_SYNC_FLUSH });
-  return deflated.byteLength >= sample.byteLength * 0.98;
+  return deflated.byteLength >= sample.byteLength * NOT_WORTH;
 }
 
 /**

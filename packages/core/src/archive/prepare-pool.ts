@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { readError } from '../errors.js';
+import { NOT_WORTH, PROBE_BYTES, looksIncompressible } from './incompressible.js';
 import type { EntrySource } from './entry.js';
 
 /** A small file read (and for zip, CRC'd and deflated) off the main thread. */
@@ -38,25 +39,34 @@ const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
 const zlib = require('node:zlib');
+const looksIncompressible = ${looksIncompressible.toString()};
+// Images, fonts and archives are stored without deflating them whole: it would take long and not help.
+function worthDeflating(raw, level) {
+  if (!looksIncompressible(raw)) return true;
+  const sample = raw.subarray(0, ${PROBE_BYTES});
+  return zlib.deflateRawSync(sample, { level }).byteLength < sample.byteLength * ${NOT_WORTH};
+}
+// One scratch buffer for every file read: fresh buffers per file would leave tens of MB for the collector.
+let scratch = Buffer.allocUnsafe(1024 * 1024);
 function read(item) {
   if (item.data) return Buffer.from(item.data.buffer, item.data.byteOffset, item.data.byteLength);
-  if (item.offset === undefined) return fs.readFileSync(item.path);
-  const buffer = Buffer.allocUnsafe(item.size);
   const fd = fs.openSync(item.path, 'r');
   try {
+    const size = item.offset === undefined ? fs.fstatSync(fd).size : item.size;
+    if (scratch.byteLength < size) scratch = Buffer.allocUnsafe(size);
     let done = 0;
-    while (done < item.size) {
-      const n = fs.readSync(fd, buffer, done, item.size - done, item.offset + done);
+    while (done < size) {
+      const n = fs.readSync(fd, scratch, done, size - done, (item.offset ?? 0) + done);
       if (n === 0) break;
       done += n;
     }
-    return buffer.subarray(0, done);
+    return scratch.subarray(0, done);
   } finally {
     fs.closeSync(fd);
   }
 }
+let staging = Buffer.allocUnsafe(2 * 1024 * 1024);
 parentPort.on('message', ({ id, level, crc, items }) => {
-  const outputs = [];
   const results = [];
   let total = 0;
   for (const item of items) {
@@ -64,22 +74,26 @@ parentPort.on('message', ({ id, level, crc, items }) => {
       const raw = read(item);
       let data = raw;
       let method = 0;
-      if (level > 0 && raw.byteLength > 0) {
+      if (level > 0 && raw.byteLength > 0 && worthDeflating(raw, level)) {
         const deflated = zlib.deflateRawSync(raw, { level });
         if (deflated.byteLength < raw.byteLength) { data = deflated; method = 8; }
       }
-      results.push({ offset: total, length: data.byteLength, method, crc: crc ? zlib.crc32(raw) : 0, size: raw.byteLength });
-      outputs.push(data);
+      const checksum = crc ? zlib.crc32(raw) : 0;
+      if (staging.byteLength < total + data.byteLength) {
+        const grown = Buffer.allocUnsafe(Math.max(staging.byteLength * 2, total + data.byteLength));
+        staging.copy(grown, 0, 0, total);
+        staging = grown;
+      }
+      data.copy(staging, total); // the raw bytes live in the scratch buffer, which the next read reuses
+      results.push({ offset: total, length: data.byteLength, method, crc: checksum, size: raw.byteLength });
       total += data.byteLength;
     } catch (error) {
       results.push({ error: error.message, code: error.code });
     }
   }
-  // One fresh buffer, moved (not copied) back: pooled Buffers must never be transferred.
+  // One fresh buffer of the exact size, moved (not copied) back: pooled Buffers must never be transferred.
   const buffer = new ArrayBuffer(total);
-  const view = new Uint8Array(buffer);
-  let at = 0;
-  for (const data of outputs) { view.set(data, at); at += data.byteLength; }
+  new Uint8Array(buffer).set(staging.subarray(0, total));
   parentPort.postMessage({ id, results, buffer }, [buffer]);
 });
 `;

@@ -1,4 +1,3 @@
-import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { ByteSink } from './byte-sink.js';
 import { toDosDateTime, toUnixSeconds } from './dos-time.js';
@@ -7,21 +6,6 @@ import { CHUNK_SIZE, readChunks } from './entry-source.js';
 import { deflateBlocks } from './parallel-deflate.js';
 import type { ArchiveWriter } from './archive-writer.js';
 import { type PreparedFile, sharedPreparePool } from './prepare-pool.js';
-
-const deflateRaw = promisify(zlib.deflateRaw) as (data: Buffer, options: zlib.ZlibOptions) => Promise<Buffer>;
-
-const PROBE_BYTES = 256 * 1024;
-
-/**
- * Whether deflate is worth it for a large entry, judged on its first bytes: the method goes in the
- * header before the data, and deflating megabytes of random or already-compressed bytes only to
- * store them would cost most of the time a whole package takes.
- */
-async function compresses(head: Buffer, level: number): Promise<boolean> {
-  const probe = head.subarray(0, PROBE_BYTES);
-  const deflated = await deflateRaw(probe, { level });
-  return deflated.byteLength < probe.byteLength * 0.98;
-}
 
 const LOCAL_HEADER = 0x04034b50;
 const CENTRAL_HEADER = 0x02014b50;
@@ -118,20 +102,10 @@ export class ZipWriter implements ArchiveWriter<ZipPrepared> {
     const expected = knownSize(entry);
     const zip64 = expected === undefined || expected >= ZIP64_SIZE_GUARD;
     record.flags |= FLAG_DATA_DESCRIPTOR;
-    const chunks = readChunks(entry.source);
-    let head: Buffer | undefined;
-    try {
-      const first = await chunks.next();
-      head = first.done ? undefined : first.value;
-      record.method = this.#level > 0 && head !== undefined && (await compresses(head, this.#level)) ? METHOD_DEFLATE : METHOD_STORE;
-    } catch (error) {
-      await chunks.return(undefined); // closes the file
-      throw error;
-    }
-    async function* all(): AsyncGenerator<Buffer> {
-      if (head !== undefined) yield head;
-      yield* chunks;
-    }
+    // Deflated block by block; blocks of random or compressed bytes go in as stored blocks, so a file that
+    // mixes both costs neither the time of deflating the random parts nor the size of storing the rest.
+    record.method = this.#level > 0 ? METHOD_DEFLATE : METHOD_STORE;
+    const all = (): AsyncGenerator<Buffer> => readChunks(entry.source);
     await this.#sink.write(this.#localHeader(record, zip64));
     let crc = 0;
     let size = 0;
