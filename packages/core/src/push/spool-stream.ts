@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
@@ -11,22 +10,19 @@ export interface SpooledFile {
   /** `<temporary folder>/<name>`: the file keeps the package's name, which is what a push sends. */
   path: string;
   size: number;
-  /** Lowercase hex SHA-1 of the bytes, computed while they were written. */
-  sha1: string;
   /** Removes the file and its folder. */
   dispose(): Promise<void>;
 }
 
 /**
- * Copies a stream to a temporary file, hashing it on the way: an upload needs a length and a retry
- * needs the bytes again, and a file gives both while memory stays flat.
+ * Copies a stream to a temporary file: an upload needs a length and a retry needs the bytes again,
+ * and a file gives both while memory stays flat. (push() itself copies a stream while sending it;
+ * this is for callers that need the bytes once more afterwards, as gulp-octo does.)
  */
 export async function spoolStream(stream: Readable, name: string): Promise<SpooledFile> {
   const folder = await mkdtemp(path.join(os.tmpdir(), 'octojs-push-'));
   const file = path.join(folder, path.basename(name));
   const dispose = (): Promise<void> => rm(folder, { recursive: true, force: true });
-  const hasher = createHash('sha1');
-  stream.on('data', (chunk: Buffer) => hasher.update(chunk));
   try {
     await pipeline(stream, createWriteStream(file));
   } catch (error) {
@@ -37,5 +33,5 @@ export async function spoolStream(stream: Readable, name: string): Promise<Spool
     });
   }
   const { size } = await stat(file);
-  return { path: file, size, sha1: hasher.digest('hex'), dispose };
+  return { path: file, size, dispose };
 }
