@@ -154,6 +154,28 @@ describe('pack()', () => {
     assert.deepEqual(readdirSync(out), [again.name], 'no temporary files left');
   });
 
+  for (const format of ['zip', 'tar'] as const) {
+    it(`reports a small file that vanished before a packing worker read it, by path (${format})`, async () => {
+      const app = path.join(tmp.path, 'app');
+      makeAppTree(app);
+      const out = path.join(tmp.path, 'out');
+      const plan = await planPackage({ basePath: app, outFolder: out, format });
+      const { rmSync } = await import('node:fs');
+      rmSync(path.join(app, 'server.js'));
+      const { writeArchiveFile } = await import('../src/archive/write-archive.js');
+      await assert.rejects(
+        writeArchiveFile(plan.entries, plan.path, { format, compressionLevel: 6 }),
+        (error: Error & Record<string, unknown>) => {
+          assert.equal(error.code, 'ERR_OCTO_UNREADABLE_FILE');
+          assert.equal(error.path, path.join(app, 'server.js'));
+          assert.match(error.message, /ENOENT/);
+          return true;
+        },
+      );
+      assert.deepEqual(existsSync(out) ? readdirSync(out) : [], []);
+    });
+  }
+
   it('leaves no file behind when packing fails', async () => {
     const app = path.join(tmp.path, 'app');
     makeAppTree(app);
