@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { pack, planPackage } from '../src/index.js';
@@ -154,26 +154,36 @@ describe('pack()', () => {
     assert.deepEqual(readdirSync(out), [again.name], 'no temporary files left');
   });
 
+  const mishaps = [
+    { what: 'vanished', file: 'server.js', make: (file: string) => rmSync(file), says: /ENOENT/ },
+    {
+      what: 'changed size',
+      file: 'public/logo.png',
+      make: (file: string) => writeFileSync(file, 'grown since the walk'),
+      says: /size changed/,
+    },
+  ];
   for (const format of ['zip', 'tar'] as const) {
-    it(`reports a small file that vanished before a packing worker read it, by path (${format})`, async () => {
-      const app = path.join(tmp.path, 'app');
-      makeAppTree(app);
-      const out = path.join(tmp.path, 'out');
-      const plan = await planPackage({ basePath: app, outFolder: out, format });
-      const { rmSync } = await import('node:fs');
-      rmSync(path.join(app, 'server.js'));
-      const { writeArchiveFile } = await import('../src/archive/write-archive.js');
-      await assert.rejects(
-        writeArchiveFile(plan.entries, plan.path, { format, compressionLevel: 6 }),
-        (error: Error & Record<string, unknown>) => {
-          assert.equal(error.code, 'ERR_OCTO_UNREADABLE_FILE');
-          assert.equal(error.path, path.join(app, 'server.js'));
-          assert.match(error.message, /ENOENT/);
-          return true;
-        },
-      );
-      assert.deepEqual(existsSync(out) ? readdirSync(out) : [], []);
-    });
+    for (const mishap of mishaps) {
+      it(`reports a small file that ${mishap.what} before a packing worker read it, by path (${format})`, async () => {
+        const app = path.join(tmp.path, 'app');
+        makeAppTree(app);
+        const out = path.join(tmp.path, 'out');
+        const plan = await planPackage({ basePath: app, outFolder: out, format });
+        mishap.make(path.join(app, mishap.file));
+        const { writeArchiveFile } = await import('../src/archive/write-archive.js');
+        await assert.rejects(
+          writeArchiveFile(plan.entries, plan.path, { format, compressionLevel: 6 }),
+          (error: Error & Record<string, unknown>) => {
+            assert.equal(error.code, 'ERR_OCTO_UNREADABLE_FILE');
+            assert.equal(error.path, path.join(app, mishap.file));
+            assert.match(error.message, mishap.says);
+            return true;
+          },
+        );
+        assert.deepEqual(existsSync(out) ? readdirSync(out) : [], []);
+      });
+    }
   }
 
   it('leaves no file behind when packing fails', async () => {
@@ -187,7 +197,6 @@ describe('pack()', () => {
       // root reads anything: make the failure a file that vanishes mid-pack instead
       const plan = await planPackage({ basePath: app, outFolder: out });
       assert.ok(plan.entries.length > 0);
-      const { rmSync } = await import('node:fs');
       rmSync(path.join(app, 'data/big.bin'));
       const { writeArchiveFile } = await import('../src/archive/write-archive.js');
       await assert.rejects(writeArchiveFile(plan.entries, plan.path, { format: 'zip', compressionLevel: 6 }), {

@@ -52,7 +52,12 @@ function read(item) {
   if (item.data) return Buffer.from(item.data.buffer, item.data.byteOffset, item.data.byteLength);
   const fd = fs.openSync(item.path, 'r');
   try {
-    const size = item.offset === undefined ? fs.fstatSync(fd).size : item.size;
+    const size = item.size;
+    if (item.offset === undefined) {
+      // A file that changed since the folder was walked is an error, as in the streaming writers, not a surprise in size.
+      const actual = fs.fstatSync(fd).size;
+      if (actual !== size) throw new Error('its size changed while it was being packed (expected ' + size + ' bytes, found ' + actual + ')');
+    }
     if (scratch.byteLength < size) scratch = Buffer.allocUnsafe(size);
     let done = 0;
     while (done < size) {
@@ -162,7 +167,7 @@ export class PreparePool {
         items: batch.map(({ source }) =>
           source.kind === 'buffer'
             ? { data: source.data }
-            : { path: source.path, ...(source.offset !== undefined && { offset: source.offset, size: source.size }) },
+            : { path: source.path, size: source.size, ...(source.offset !== undefined && { offset: source.offset }) },
         ),
       });
     }
