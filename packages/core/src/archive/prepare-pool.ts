@@ -103,6 +103,11 @@ parentPort.on('message', ({ id, level, crc, items }) => {
 });
 `;
 
+/** The bytes of a view on their own: posting a view would copy all of the (perhaps far larger) buffer under it. */
+function ownBytes(data: Uint8Array): Uint8Array {
+  return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
+}
+
 const BATCH_ITEMS = 64;
 const BATCH_BYTES = 1024 * 1024;
 /** Jobs queued per worker, so that a worker never waits for the main thread between two. */
@@ -166,7 +171,7 @@ export class PreparePool {
         crc,
         items: batch.map(({ source }) =>
           source.kind === 'buffer'
-            ? { data: source.data }
+            ? { data: ownBytes(source.data) }
             : { path: source.path, size: source.size, ...(source.offset !== undefined && { offset: source.offset }) },
         ),
       });
