@@ -105,7 +105,7 @@ parentPort.on('message', ({ id, level, crc, items }) => {
 
 /** The bytes of a view on their own: posting a view would copy all of the (perhaps far larger) buffer under it. */
 function ownBytes(data: Uint8Array): Uint8Array {
-  return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
+  return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : new Uint8Array(data); // a copy (Buffer#slice would be a view)
 }
 
 const BATCH_ITEMS = 64;
