@@ -94,7 +94,14 @@ const TOOLS: PushTool[] = [
     }),
   },
   { name: 'octojs push(path)', args: (file) => ({ command: node, args: [path.join(peers, 'octojs-push.mjs'), file, 'path'] }) },
-  { name: 'octojs push({ stream })', args: (file) => ({ command: node, args: [path.join(peers, 'octojs-push.mjs'), file, 'stream'] }) },
+  {
+    name: 'octojs push({ stream: createReadStream(file) })',
+    args: (file) => ({ command: node, args: [path.join(peers, 'octojs-push.mjs'), file, 'fs-stream'] }),
+  },
+  {
+    name: 'octojs push({ stream }), any other stream',
+    args: (file) => ({ command: node, args: [path.join(peers, 'octojs-push.mjs'), file, 'stream'] }),
+  },
   {
     name: 'octopackjs 0.2.4 push(path)',
     args: (file, url) => ({ command: node, args: [path.join(peers, 'octopackjs-push.cjs'), file, 'path', url] }),

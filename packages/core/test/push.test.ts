@@ -367,6 +367,25 @@ describe('push()', () => {
       assert.equal(result.hash, feed.packages()[0]!.hash);
     });
 
+    it('pushes createReadStream(file) from the file itself (no copy), and a part of a file as a stream', async () => {
+      const before = new Set(readdirSync(os.tmpdir()));
+      const spools = (): string[] => readdirSync(os.tmpdir()).filter((name) => !before.has(name) && name.startsWith('octojs-push-'));
+      const watched: string[] = [];
+      const timer = setInterval(() => watched.push(...spools()), 1);
+      try {
+        const whole = await push({ stream: createReadStream(zip), name: 'Acme.Whole.1.0.0.zip' }, options());
+        assert.equal(whole.size, statSync(zip).size);
+        assert.deepEqual(watched, [], 'no spool copy for a whole file');
+        const bytes = readFileSync(zip);
+        const part = await push({ stream: createReadStream(zip, { start: 0, end: 99 }), name: 'Acme.Part.1.0.0.zip' }, options());
+        assert.equal(part.size, 100);
+        const stored = feed.packages().find((record) => record.packageId === 'Acme.Part')!;
+        assert.deepEqual(readFileSync(feed.packagePath(stored)), bytes.subarray(0, 100));
+      } finally {
+        clearInterval(timer);
+      }
+    });
+
     it('pushes a stream whose chunks are larger than a MB, byte for byte', async () => {
       const data = Buffer.alloc(5 * 1024 * 1024 + 333);
       for (let index = 0; index < data.length; index++) data[index] = (index * 31) % 251;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { ReadStream, createReadStream } from 'node:fs';
 import { type FileHandle, mkdtemp, open, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -137,10 +137,36 @@ export function identityOf(name: string): { packageId: string; version: string }
   return { packageId: calamari.id, version: calamari.version };
 }
 
+function filePackage(file: string, name: string, size: number): LocalPackage {
+  let hash: Promise<string> | undefined;
+  return {
+    file,
+    name,
+    ...identityOf(name),
+    size,
+    open: (written) => recycledChunks(file, written),
+    sha1: () => (hash ??= sha1File(file)),
+    dispose: async () => {},
+  };
+}
+
+/**
+ * The file a stream would read, when it is an untouched fs.ReadStream of a whole regular file
+ * (`createReadStream(path)`): pushing that file directly needs no copy for retries and none of
+ * the stream's buffers, so it is as fast and as lean as pushing the path.
+ */
+async function wholeFileOf(stream: Readable): Promise<{ file: string; size: number } | undefined> {
+  if (!(stream instanceof ReadStream) || typeof stream.path !== 'string') return undefined;
+  const untouched = stream.bytesRead === 0 && stream.readableFlowing === null && stream.readableLength === 0;
+  const whole = (stream as ReadStream & { start?: number }).start === undefined && (stream as { end?: number }).end === Infinity;
+  if (!untouched || !whole) return undefined;
+  const stats = await stat(stream.path).catch(() => undefined);
+  return stats?.isFile() ? { file: path.resolve(stream.path), size: stats.size } : undefined;
+}
+
 export async function localPackage(input: PushInput): Promise<LocalPackage> {
   if (typeof input === 'string' || 'path' in input) {
     const file = path.resolve(typeof input === 'string' ? input : input.path);
-    const name = path.basename(file);
     let size: number;
     try {
       const stats = await stat(file);
@@ -153,16 +179,14 @@ export async function localPackage(input: PushInput): Promise<LocalPackage> {
         path: file,
       });
     }
-    let hash: Promise<string> | undefined;
-    return {
-      file,
-      name,
-      ...identityOf(name),
-      size,
-      open: (written) => recycledChunks(file, written),
-      sha1: () => (hash ??= sha1File(file)),
-      dispose: async () => {},
-    };
+    return filePackage(file, path.basename(file), size);
+  }
+  if ('stream' in input) {
+    const whole = await wholeFileOf(input.stream);
+    if (whole && (input.size === undefined || input.size === whole.size)) {
+      input.stream.destroy(); // it has not opened its file yet, or closes it now: the file is read here instead
+      return { ...filePackage(whole.file, path.basename(input.name), whole.size), file: path.basename(input.name) };
+    }
   }
   const name = path.basename(input.name);
   const identity = identityOf(name);
