@@ -4,7 +4,7 @@ import { type FileHandle, mkdtemp, open, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { OctoError } from '../errors.js';
+import { OctoError, writeError } from '../errors.js';
 import { supportedExtensionOf } from '../format.js';
 import { parseWithCalamari, parseWithClientRegex } from '../identity.js';
 
@@ -320,7 +320,13 @@ class StreamPackage implements LocalPackage {
     return block;
   }
 
-  async #spool(batch: Buffer[], position: number): Promise<void> {
+  #spool(batch: Buffer[], position: number): Promise<void> {
+    return this.#write(batch, position).catch((error: unknown) => {
+      throw writeError(error, this.#folder ? this.#path : os.tmpdir()); // e.g. ERR_OCTO_DISK_FULL
+    });
+  }
+
+  async #write(batch: Buffer[], position: number): Promise<void> {
     if (!this.#handle) {
       this.#folder = await mkdtemp(path.join(os.tmpdir(), 'octojs-push-'));
       this.#handle = await open(this.#path, 'w');
