@@ -300,6 +300,13 @@ export class PackageBuilder {
     return [...byName.values()].sort((a, b) => compareEntryNames(a.name, b.name));
   }
 
+  /** Gives up on the package: nothing more can be added, and the spool file (if any) is removed. */
+  async discard(): Promise<void> {
+    this.#finished = true;
+    await Promise.all(this.#spooling);
+    await this.#spool.dispose();
+  }
+
   /** Writes `<outFolder>/<id>.<version>.<ext>`, atomically. */
   async toFile(outFolder: string, options: { overwrite?: boolean } = {}): Promise<PackResult> {
     this.#finished = true;

@@ -138,7 +138,10 @@ export function pack(typeOrOptions?: string | PackOptions, maybeOptions?: PackOp
 
   return objectTransform(
     async (file: Vinyl) => {
-      await add(file).catch((error: unknown) => Promise.reject(toPluginError(error, file.path)));
+      await add(file).catch(async (error: unknown) => {
+        await builder?.discard(); // the run stops here: leave no spooled copy of the build behind
+        throw toPluginError(error, file.path);
+      });
     },
     async () => finish().catch((error: unknown) => Promise.reject(toPluginError(error))),
   ) as unknown as Transform;

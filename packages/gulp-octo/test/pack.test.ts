@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { buffer as readAll } from 'node:stream/consumers';
@@ -129,6 +130,18 @@ describe('gulp-octo pack()', () => {
           assert.match(error.message, /Give the id and version options/);
           return true;
         },
+      );
+    });
+
+    it('leaves no spooled copy of the build behind when the run fails', async () => {
+      const base = path.join(tmp.path, 'dist');
+      const before = new Set(readdirSync(os.tmpdir()));
+      const files = Array.from({ length: 10 }, (_, index) => vinyl(base, `f${index}.bin`, Buffer.alloc(1000, index)));
+      files.push(vinyl(base, 'evil', null, fakeStat('symlink', 0o120777, when), '/etc/passwd'));
+      await assert.rejects(run(pack({ id: 'A', version: '1.0.0', memoryLimit: 2000 }), files), { code: 'ERR_OCTO_SYMLINK_OUTSIDE' });
+      assert.deepEqual(
+        readdirSync(os.tmpdir()).filter((name) => !before.has(name) && name.startsWith('octojs-spool-')),
+        [],
       );
     });
 
