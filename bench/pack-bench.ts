@@ -89,7 +89,7 @@ export const PACK_TOOLS: Tool[] = [
     }),
   },
   {
-    name: 'tar -c | pigz -6 (2 threads)',
+    name: 'tar -c \\| pigz -6 (2 threads)',
     kind: 'tar.gz',
     needs: 'pigz',
     command: (_tree, out) => ({

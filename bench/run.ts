@@ -37,6 +37,6 @@ if (!values.only || values.only === 'push') {
     rows.push(...(await benchPush(receiver, 1, runs)));
     if (!quick) rows.push(...(await benchPush(receiver, 5, 1)));
   }
-  console.log(`\n## Push over loopback, the receiver in its own process (1 GiB: median of ${runs}; 5 GiB: 1 run)\n`);
+  console.log(`\n## Push over loopback, the receiver in its own process (1 GiB: median of ${runs}${quick ? '' : '; 5 GiB: 1 run'})\n`);
   console.log(pushTable(rows));
 }
