@@ -3,6 +3,7 @@ import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import { type PackageFormat, createPackage, formatBytes, resolveIdentity } from '@octojs/core';
 import { toGruntError } from './grunt-error.js';
+import { taskOptions } from './task-options.js';
 
 export interface PackTaskOptions {
   /** The package id. Default: `name` in the Gruntfile's package.json (`@scope/name` becomes `scope.name`). */
@@ -66,7 +67,7 @@ function exists(file: string): boolean {
 
 export async function packTask(grunt: IGrunt, task: grunt.task.IMultiTask<unknown>): Promise<void> {
   try {
-    const options = task.options<PackTaskOptions>({});
+    const options = taskOptions<PackTaskOptions>(grunt, task);
     const planned = planEntries(task.files).filter((entry) => {
       if (exists(entry.file)) return true;
       grunt.log.warn(`Source file "${entry.file}" not found.`);

@@ -10,13 +10,14 @@ import {
   safeUrl,
 } from '@octojs/core';
 import { toGruntError } from './grunt-error.js';
+import { taskOptions } from './task-options.js';
 
 /** Every core push option (and pushAll's concurrency and continueOnError), and the originals' names. */
 export interface PushTaskOptions extends PushAllOptions, LegacyPushOptions {}
 
 export async function pushTask(grunt: IGrunt, task: grunt.task.IMultiTask<unknown>): Promise<void> {
   try {
-    const options = task.options<PushTaskOptions>({});
+    const options = taskOptions<PushTaskOptions>(grunt, task);
     const files = task.filesSrc.filter((file) => grunt.file.isFile(file));
     if (files.length === 0) {
       const patterns = task.files.flatMap((mapping) => (mapping as { orig?: { src?: string[] } }).orig?.src ?? []).join(', ');

@@ -143,6 +143,18 @@ describe('grunt-octo', () => {
       const conflict = await grunt(tmp.path, config, ['octo-push:all'], { OCTOPUS_API_KEY: KEY });
       assert.equal(conflict.code, 3);
       assert.match(conflict.stdout, /Acme\.One 1\.0\.0 already exists on the server; nothing was uploaded\. \[ERR_OCTO_CONFLICT\]/);
+      const verbose = await grunt(
+        tmp.path,
+        {
+          'octo-push': {
+            all: { options: { server: feed.url, apiKey: KEY, overwriteMode: 'ignore', proxy: false }, src: ['bin/Acme.One.1.0.0.zip'] },
+          },
+        },
+        ['octo-push:all', '--verbose'],
+      );
+      assert.equal(verbose.code, 0, verbose.stdout);
+      assert.match(verbose.stdout, /Options: .*apiKey="\*\*\*"/);
+      assert.ok(!verbose.stdout.includes(KEY), 'the key from the Gruntfile is not echoed under --verbose');
       const wrongKey = 'API-WRONGWRONG000000000000000000';
       const denied = await grunt(tmp.path, config, ['octo-push:all'], { OCTOPUS_API_KEY: wrongKey });
       assert.equal(denied.code, 3);
