@@ -132,15 +132,7 @@ export class PackageBuilder {
       } catch (error) {
         throw readError(error, file);
       }
-      return [
-        {
-          type: 'file',
-          name: entryName,
-          source: { kind: 'path', path: path.resolve(file), size: stats.size },
-          mode: options.mode ?? stats.mode & 0o7777,
-          mtime: options.mtime ?? fixed ?? stats.mtime,
-        },
-      ];
+      return [fileEntry(entryName, path.resolve(file), stats, options.mode, options.mtime ?? fixed ?? stats.mtime)];
     });
   }
 
@@ -246,11 +238,11 @@ export class PackageBuilder {
       } catch (error) {
         throw readError(error, absolute);
       }
-      const mtime = options.mtime ?? fixed ?? stats.mtime;
+      const timeOf = (of: Stats): Date => options.mtime ?? fixed ?? of.mtime;
       if (stats.isSymbolicLink()) {
         const target = (await readlink(absolute).catch((error: unknown) => Promise.reject(readError(error, absolute)))).replace(/\\/g, '/');
         if (staysInside(entryName, target)) {
-          return [{ type: 'symlink', name: entryName, target, mode: options.mode ?? stats.mode & 0o7777, mtime }];
+          return [{ type: 'symlink', name: entryName, target, mode: options.mode ?? stats.mode & 0o7777, mtime: timeOf(stats) }];
         }
         if (!options.followExternalSymlinks) throw linkOutside(entryName, target, absolute);
         let real: string;
@@ -264,13 +256,15 @@ export class PackageBuilder {
           const inner = await selectFiles({ basePath: real, ...(fixed && { mtime: fixed }), followExternalSymlinks: true }).catch(
             (error: unknown) => (isOctoError(error) && error.code === 'ERR_OCTO_NOTHING_MATCHED' ? [] : Promise.reject(error)),
           );
-          const folder: ArchiveEntry = { type: 'directory', name: entryName, mode: stats.mode & 0o7777, mtime };
+          // A followed link takes its target's mode and time, as pack() does.
+          const folder: ArchiveEntry = { type: 'directory', name: entryName, mode: stats.mode & 0o7777, mtime: timeOf(stats) };
           return [folder, ...inner.map((entry) => ({ ...entry, name: `${entryName}/${entry.name}` }))];
         }
-        return [fileEntry(entryName, real, stats, options.mode, mtime)];
+        return [fileEntry(entryName, real, stats, options.mode, timeOf(stats))];
       }
-      if (stats.isDirectory()) return [{ type: 'directory', name: entryName, mode: options.mode ?? stats.mode & 0o7777, mtime }];
-      if (stats.isFile()) return [fileEntry(entryName, absolute, stats, options.mode, mtime)];
+      if (stats.isDirectory())
+        return [{ type: 'directory', name: entryName, mode: options.mode ?? stats.mode & 0o7777, mtime: timeOf(stats) }];
+      if (stats.isFile()) return [fileEntry(entryName, absolute, stats, options.mode, timeOf(stats))];
       return []; // sockets, FIFOs and devices have no place in a package
     });
   }
@@ -303,8 +297,7 @@ export class PackageBuilder {
   /** Gives up on the package: nothing more can be added, and the spool file (if any) is removed. */
   async discard(): Promise<void> {
     this.#finished = true;
-    await Promise.all(this.#spooling);
-    await this.#spool.dispose();
+    await this.#spool.dispose(); // waits for writes under way first
   }
 
   /** Writes `<outFolder>/<id>.<version>.<ext>`, atomically. */

@@ -105,7 +105,6 @@ export class ZipWriter implements ArchiveWriter<ZipPrepared> {
     // Deflated block by block; blocks of random or compressed bytes go in as stored blocks, so a file that
     // mixes both costs neither the time of deflating the random parts nor the size of storing the rest.
     record.method = this.#level > 0 ? METHOD_DEFLATE : METHOD_STORE;
-    const all = (): AsyncGenerator<Buffer> => readChunks(entry.source);
     await this.#sink.write(this.#localHeader(record, zip64));
     let crc = 0;
     let size = 0;
@@ -115,12 +114,12 @@ export class ZipWriter implements ArchiveWriter<ZipPrepared> {
       size += block.byteLength;
     };
     if (record.method === METHOD_DEFLATE) {
-      for await (const block of deflateBlocks(all(), { level: this.#level, onRaw: countRaw })) {
+      for await (const block of deflateBlocks(readChunks(entry.source), { level: this.#level, onRaw: countRaw })) {
         compressedSize += block.byteLength;
         await this.#sink.write(block);
       }
     } else {
-      for await (const block of all()) {
+      for await (const block of readChunks(entry.source)) {
         countRaw(block);
         compressedSize += block.byteLength;
         await this.#sink.write(block);
