@@ -1,13 +1,18 @@
 // octojs pushing a package from Node: argv[2] is the file, argv[3] how it is handed over: 'path', 'fs-stream'
-// (createReadStream(file)), or 'stream' (any other stream, here the file through a PassThrough, as a package
-// streamed straight from a packer would come); server and key from OCTOPUS_*.
+// (createReadStream(file)), 'stream' (any other stream, here the file through a PassThrough, as a package
+// streamed straight from a packer would come) or 'stream-once' (the same with retries: 0, so sent once and not
+// copied aside); server and key from OCTOPUS_*. With argv[4] 'read-only' it only reads the stream, for the floor.
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { push } from '@octojs/core';
 
-const [file, kind] = process.argv.slice(2);
+const [file, kind, mode] = process.argv.slice(2);
 const name = path.basename(file);
-const input =
-  kind === 'path' ? file : { stream: kind === 'fs-stream' ? createReadStream(file) : createReadStream(file).pipe(new PassThrough()), name };
-await push(input);
+const stream = () => (kind === 'fs-stream' ? createReadStream(file) : createReadStream(file).pipe(new PassThrough()));
+if (mode === 'read-only') {
+  for await (const chunk of stream()) void chunk;
+} else {
+  const input = kind === 'path' ? file : { stream: stream(), name };
+  await push(input, kind === 'stream-once' ? { retries: 0 } : {});
+}

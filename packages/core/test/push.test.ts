@@ -356,6 +356,41 @@ describe('push()', () => {
         server.close();
       }
     });
+    it("an answer before the body is read (a proxy's 413) is the answer: the upload stops, nothing hangs", async () => {
+      let received = 0;
+      const server = http.createServer((request, response) => {
+        const json = (status: number, body: unknown): void => {
+          response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+        };
+        if (request.method === 'GET' && request.url === '/api') {
+          return json(200, { ApiVersion: '3.0.0', Links: { PackageUpload: '/api/packages/raw{?replace,overwriteMode}' } });
+        }
+        if (request.method === 'GET') return json(404, { ErrorMessage: 'Not found' });
+        // As nginx over client_max_body_size: answers at once and reads on, never taking the whole body.
+        request.on('data', (chunk: Buffer) => (received += chunk.length));
+        response.writeHead(413, { 'content-type': 'text/html' }).end('<html>413 Request Entity Too Large</html>');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as net.AddressInfo;
+      const big = path.join(tmp.path, 'Acme.Big.1.0.0.zip');
+      writeFileSync(big, Buffer.alloc(64 * 1024 * 1024, 1));
+      await start();
+      try {
+        await assert.rejects(
+          push(big, options({ server: `http://127.0.0.1:${port}` })),
+          (error: { code: string; status: number; hint: string }) => {
+            assert.equal(error.code, 'ERR_OCTO_REJECTED');
+            assert.equal(error.status, 413);
+            assert.match(error.hint, /body size|client_max_body_size/);
+            return true;
+          },
+        );
+        assert.ok(received < 64 * 1024 * 1024, `stopped sending (${received} bytes arrived)`);
+      } finally {
+        server.closeAllConnections();
+        server.close();
+      }
+    });
   });
 
   describe('streams and many packages', () => {
@@ -392,6 +427,65 @@ describe('push()', () => {
       const result = await push({ stream: Readable.from(chunksOf(data, 3_000_001)), name: 'Acme.Chunks.1.0.0.zip' }, options());
       assert.equal(result.size, data.length);
       assert.deepEqual(readFileSync(feed.packagePath(feed.packages()[0]!)), data);
+    });
+
+    it('with retries: 0, sends a stream once and keeps no copy; the default keeps one while sending', async () => {
+      const data = Buffer.alloc(3 * 1024 * 1024 + 17);
+      for (let index = 0; index < data.length; index++) data[index] = (index * 7) % 253;
+      const before = new Set(readdirSync(os.tmpdir()));
+      const spools = (): string[] => readdirSync(os.tmpdir()).filter((name) => !before.has(name) && name.startsWith('octojs-push-'));
+      const seen = { once: 0, copied: 0 };
+      const once = await push(
+        { stream: Readable.from(chunksOf(data, 65_536)), name: 'Acme.Once.1.0.0.zip' },
+        options({ retries: 0, onProgress: () => (seen.once += spools().length) }),
+      );
+      assert.equal(once.size, data.length);
+      assert.equal(once.hash, createHash('sha1').update(data).digest('hex'));
+      const copied = await push(
+        { stream: Readable.from(chunksOf(data, 65_536)), name: 'Acme.Copied.1.0.0.zip' },
+        options({ onProgress: () => (seen.copied += spools().length) }),
+      );
+      assert.equal(copied.hash, once.hash);
+      assert.equal(seen.once, 0, 'no copy with retries: 0');
+      assert.ok(seen.copied > 0, 'a copy while sending by default');
+      assert.deepEqual(spools(), [], 'the copy is removed');
+      for (const record of feed.packages()) assert.deepEqual(readFileSync(feed.packagePath(record)), data);
+    });
+
+    it('with retries: 0, a failed stream upload is not sent again and stores nothing', async () => {
+      feed.faults.failNext(1, 503, { method: 'POST' });
+      const stream = Readable.from(chunksOf(readFileSync(zip), 100));
+      await assert.rejects(
+        push({ stream, name: path.basename(zip) }, options({ retries: 0 })),
+        (error: { code: string; attempts: number }) => {
+          assert.equal(error.code, 'ERR_OCTO_SERVER');
+          assert.equal(error.attempts, 1);
+          return true;
+        },
+      );
+      assert.equal(feed.requests.filter((request) => request.method === 'POST').length, 1);
+      assert.equal(feed.packages().length, 0);
+    });
+
+    it('with retries: 0, hashes an unsent stream for IgnoreIfExists, and leaves the hash out when nobody can tell it', async () => {
+      await push(zip, options());
+      const other = Buffer.from('not the same bytes');
+      const ignored = await push(
+        { stream: Readable.from([other]), name: path.basename(zip) },
+        options({ retries: 0, overwriteMode: 'ignore' }),
+      );
+      assert.equal(ignored.outcome, 'ignored');
+      assert.equal(ignored.hash, createHash('sha1').update(other).digest('hex'));
+      assert.match(ignored.warnings.join('\n'), /differs from this file/);
+      // A key that may not look uploads blindly; a server that answers 200 without a body leaves no way to hash a spent stream.
+      await feed.close();
+      await start({ emptyBodyOnIgnore: true });
+      const blind = await push(
+        { stream: Readable.from([other]), name: path.basename(zip) },
+        options({ apiKey: BLIND_KEY, retries: 0, overwriteMode: 'ignore' }),
+      );
+      assert.equal(blind.outcome, 'ignored');
+      assert.equal(blind.hash, undefined);
     });
 
     it('pushes bytes held in memory, under their file name', async () => {

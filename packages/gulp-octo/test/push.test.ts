@@ -80,6 +80,9 @@ describe('gulp-octo push()', () => {
     const [pushed] = await run(push(opts({ overwriteMode: 'ignore' })), [output!]);
     assert.equal(pushed!.basename, 'Piped.2.0.0.zip');
     assert.equal(feed.packages()[0]?.packageId, 'Piped');
+    // The package flows on, byte for byte what the feed stored.
+    assert.ok(pushed!.isStream());
+    assert.deepEqual(await readAll(pushed!.contents as Readable), readFileSync(feed.packagePath(feed.packages()[0]!)));
   });
 
   it("emits the server's conflict as a PluginError with its code and hint, and never shows the key", async () => {

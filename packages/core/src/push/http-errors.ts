@@ -91,7 +91,14 @@ export function httpError(
       'Bump the version, or push with overwriteMode IgnoreIfExists (--overwrite-mode ignore) to skip it or OverwriteExisting (overwrite) to replace it.',
     );
   }
-  if (status === 400 || status === 413 || status === 415 || status === 422) {
+  if (status === 413) {
+    return make(
+      'ERR_OCTO_REJECTED',
+      `The server or a proxy in front of it refused ${where} as too large (413)${said ? `: ${said}` : ''}.`,
+      'Raise the request body size limit of the proxy or load balancer in front of Octopus (nginx: client_max_body_size; IIS: maxAllowedContentLength).',
+    );
+  }
+  if (status === 400 || status === 415 || status === 422) {
     return make(
       'ERR_OCTO_REJECTED',
       `The server rejected ${where} (${status}): ${said || 'no message'}.`,

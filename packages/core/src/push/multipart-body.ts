@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
-
 export interface MultipartBody {
   contentType: string;
   /** The exact body length, so the upload has a Content-Length; undefined when the file's size is not known. */
   length: number | undefined;
   /** The bytes before the file's own. */
   headLength: number;
-  stream: Readable;
+  /** The body's bytes: the head, the file's own, the tail. */
+  parts: AsyncIterable<Uint8Array>;
 }
 
 /**
@@ -35,6 +34,6 @@ export function multipartBody(
     contentType: `multipart/form-data; boundary=${boundary}`,
     length: fileSize === undefined ? undefined : head.byteLength + fileSize + tail.byteLength,
     headLength: head.byteLength,
-    stream: Readable.from(parts(), { objectMode: false }),
+    parts: parts(),
   };
 }

@@ -2,10 +2,9 @@ import { readFile } from 'node:fs/promises';
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import os from 'node:os';
-import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Got, Response } from 'got';
 import { OctoError } from '../errors.js';
+import { type HttpAnswer, HttpClient } from './http-client.js';
 import { httpError, isTlsError, transportError } from './http-errors.js';
 import type { ResolvedConnection } from './push-options.js';
 import { backoffDelay, isRetryableStatus, retryAfterMs } from './retry-policy.js';
@@ -31,11 +30,7 @@ export interface PackageResource {
   PackageSizeBytes?: number;
 }
 
-export interface UploadAnswer {
-  status: number;
-  body: string;
-  headers: Record<string, string | string[] | undefined>;
-}
+export type UploadAnswer = HttpAnswer;
 
 function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127\./.test(hostname);
@@ -58,13 +53,13 @@ export function expandTemplate(template: string, values: Record<string, string |
  */
 export class OctopusSession {
   readonly connection: ResolvedConnection;
-  readonly #got: Got;
+  readonly #http: HttpClient;
   #root: Promise<RootDocument> | undefined;
   #space: Promise<{ id: string | undefined; links: Record<string, string> }> | undefined;
 
-  private constructor(connection: ResolvedConnection, client: Got) {
+  private constructor(connection: ResolvedConnection, client: HttpClient) {
     this.connection = connection;
-    this.#got = client;
+    this.#http = client;
   }
 
   static async create(connection: ResolvedConnection): Promise<OctopusSession> {
@@ -96,33 +91,21 @@ export class OctopusSession {
     };
     if ('apiKey' in connection.credentials) headers['x-octopus-apikey'] = connection.credentials.apiKey;
     else headers.authorization = `Bearer ${connection.credentials.accessToken}`;
-    const tls = {
-      rejectUnauthorized: !connection.insecure,
-      ...(ca.length > 0 && { certificateAuthority: ca }),
-    };
-    const agentOptions = { keepAlive: true, ...(ca.length > 0 && { ca }), rejectUnauthorized: !connection.insecure };
-    // Loaded here, not at the top: packing never needs the HTTP stack, and loading it costs a tenth of a second.
-    const [{ default: got }, { default: proxyFromEnv }] = await Promise.all([import('got'), import('proxy-from-env')]);
+    const tls = { ...(ca.length > 0 && { ca }), rejectUnauthorized: !connection.insecure };
+    const agentOptions = { keepAlive: true, ...tls };
+    // Loaded here, not at the top: packing never needs it.
+    const { default: proxyFromEnv } = await import('proxy-from-env');
     const proxy =
       connection.proxy === false ? undefined : (connection.proxy ?? (proxyFromEnv.getProxyForUrl(server.toString()) || undefined));
-    let agent: { http?: HttpAgent; https?: HttpsAgent } | undefined;
+    let agents: { http: HttpAgent; https: HttpsAgent } | undefined;
     if (proxy) {
       const { HttpProxyAgent, HttpsProxyAgent } = await import('hpagent');
-      agent = {
+      agents = {
         http: new HttpProxyAgent({ ...agentOptions, proxy }),
         https: new HttpsProxyAgent({ ...agentOptions, proxy }),
       };
     }
-    const client = got.extend({
-      headers,
-      https: tls,
-      ...(agent && { agent }),
-      retry: { limit: 0 },
-      throwHttpErrors: false,
-      followRedirect: false,
-      timeout: { socket: connection.timeout, response: connection.timeout },
-    });
-    return new OctopusSession(connection, client);
+    return new OctopusSession(connection, new HttpClient({ headers, timeout: connection.timeout, tls, ...(agents && { agents }) }));
   }
 
   /** The server URL without a trailing `/api` or `/` (as Octopus.Client does). */
@@ -142,24 +125,24 @@ export class OctopusSession {
   async getJson<T>(url: string): Promise<{ status: number; body: T | undefined }> {
     const retries = this.connection.retries;
     for (let attempt = 1; ; attempt++) {
-      let response: Response<string>;
+      let response: HttpAnswer;
       try {
-        response = await this.#got.get(url);
+        response = await this.#http.request('GET', url);
       } catch (error) {
         if (isTlsError(error) || attempt > retries) throw transportError(error, { method: 'GET', url, attempts: attempt });
         await sleep(backoffDelay(attempt, this.connection.retryDelay));
         continue;
       }
-      if (isRetryableStatus(response.statusCode) && attempt <= retries) {
+      if (isRetryableStatus(response.status) && attempt <= retries) {
         await sleep(retryAfterMs(response.headers['retry-after']) ?? backoffDelay(attempt, this.connection.retryDelay));
         continue;
       }
-      if (response.statusCode === 404) return { status: 404, body: undefined };
-      if (response.statusCode < 200 || response.statusCode >= 300) {
-        throw httpError(response.statusCode, response.body, { method: 'GET', url, attempts: attempt }, response.headers);
+      if (response.status === 404) return { status: 404, body: undefined };
+      if (response.status < 200 || response.status >= 300) {
+        throw httpError(response.status, response.body, { method: 'GET', url, attempts: attempt }, response.headers);
       }
       try {
-        return { status: response.statusCode, body: JSON.parse(response.body) as T };
+        return { status: response.status, body: JSON.parse(response.body) as T };
       } catch (error) {
         throw notOctopus(url, response, error);
       }
@@ -211,30 +194,29 @@ export class OctopusSession {
     return this.#space;
   }
 
-  /** One upload attempt; the body is made fresh for each attempt by the caller. */
-  async upload(
+  /** One upload attempt; the body is made fresh for each attempt by the caller. `onWritten`: bytes the socket has taken. */
+  upload(
     url: string,
-    body: Readable,
+    body: AsyncIterable<Uint8Array>,
     headers: Record<string, string>,
-    onProgress?: (transferred: number, total: number) => void,
+    onWritten?: (bytes: number) => void,
   ): Promise<UploadAnswer> {
-    const request = this.#got.post(url, { body, headers });
-    if (onProgress)
-      request.on('uploadProgress', (progress: { transferred: number; total?: number }) =>
-        onProgress(progress.transferred, progress.total ?? 0),
-      );
-    const response = await request;
-    return { status: response.statusCode, body: response.body, headers: response.headers };
+    return this.#http.request('POST', url, { body, headers, ...(onWritten && { onWritten }) });
+  }
+
+  /** Ends the session's idle connections. */
+  close(): void {
+    this.#http.close();
   }
 }
 
-function notOctopus(url: string, response: Response<string>, cause: unknown): OctoError {
+function notOctopus(url: string, response: HttpAnswer, cause: unknown): OctoError {
   const type = String(response.headers['content-type'] ?? 'unknown');
-  return new OctoError('ERR_OCTO_NOT_OCTOPUS', `${url} answered ${response.statusCode} with ${type}, not Octopus JSON.`, {
+  return new OctoError('ERR_OCTO_NOT_OCTOPUS', `${url} answered ${response.status} with ${type}, not Octopus JSON.`, {
     hint: 'Check the server URL: an HTML page usually means a login page, a proxy, or a URL that is not the Octopus Server.',
     url,
     method: 'GET',
-    status: response.statusCode,
+    status: response.status,
     cause,
   });
 }

@@ -48,7 +48,7 @@ export async function pushAll(inputs: readonly PushInput[], options: PushAllOpti
       options.onResult?.(results[index]!);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, inputs.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(concurrency, inputs.length) }, worker)).finally(() => session.close());
   if (stop !== undefined) throw stop;
   return results;
 }

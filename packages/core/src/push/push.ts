@@ -19,8 +19,12 @@ export interface PushResult {
   packageId: string;
   version: string;
   outcome: PushOutcome;
-  /** SHA-1 of the package (lowercase hex), as the server reported it for what it stored; computed here when it does not say. */
-  hash: string;
+  /**
+   * SHA-1 of the package (lowercase hex), as the server reported it for what it stored; computed here
+   * when it does not say. Undefined only for a stream sent without a copy (`retries: 0`) to a server
+   * that did not say: it can no longer be read.
+   */
+  hash: string | undefined;
   /** Size in bytes. */
   size: number;
   /** The space id pushed to (undefined: the server's default space). */
@@ -71,7 +75,8 @@ async function findOnServer(
 /** Pushes one package within an existing session (shared by pushAll). */
 export async function pushWithSession(session: OctopusSession, input: PushInput, options: PushOptions): Promise<PushResult> {
   const mode = normalizeOverwriteMode(options.overwriteMode, options.replace);
-  const local = await localPackage(input);
+  // A stream is copied aside only if a retry may need it again.
+  const local = await localPackage(input, { keepStreamCopy: session.connection.retries > 0 });
   const warnings: string[] = [];
   const warn = (message: string): void => {
     warnings.push(message);
@@ -91,7 +96,7 @@ export async function pushWithSession(session: OctopusSession, input: PushInput,
       warn('This Octopus Server is older than 2019.7.9 and cannot ignore existing packages: IgnoreIfExists behaves as FailIfExists here.');
       effectiveMode = 'FailIfExists';
     }
-    const result = (outcome: PushOutcome, hash: string, attempts: number): PushResult => ({
+    const result = (outcome: PushOutcome, hash: string | undefined, attempts: number): PushResult => ({
       file: local.file,
       name: local.name,
       packageId: local.packageId,
@@ -119,7 +124,7 @@ export async function pushWithSession(session: OctopusSession, input: PushInput,
       }
       if (effectiveMode === 'IgnoreIfExists') {
         const hash = await local.sha1();
-        if (existing.Hash && existing.Hash.toLowerCase() !== hash) {
+        if (existing.Hash && hash && existing.Hash.toLowerCase() !== hash) {
           warn(
             `${local.name}: the server's copy of ${local.packageId} ${local.version} differs from this file (SHA-1 ${existing.Hash} there, ${hash} here); it was left as it is.`,
           );
@@ -144,11 +149,11 @@ export async function pushWithSession(session: OctopusSession, input: PushInput,
         const answer = await session
           .upload(
             url,
-            body.stream,
+            body.parts,
             // A stream of unknown length goes chunked, as Octopus's Go CLI sends it.
             { 'content-type': body.contentType, ...(body.length !== undefined && { 'content-length': String(body.length) }) },
             (transferred) => {
-              // got counts the multipart framing too; report the package's own bytes.
+              // The count includes the multipart head; report the package's own bytes.
               const fileBytes = Math.max(0, Math.min(size ?? Infinity, transferred - body.headLength));
               written.advance(fileBytes);
               const total = size ?? 0;
@@ -191,6 +196,6 @@ export async function pushWithSession(session: OctopusSession, input: PushInput,
 /** Pushes one package to an Octopus Server's built-in repository. */
 export async function push(input: PushInput, options: PushOptions = {}): Promise<PushResult> {
   const session = await OctopusSession.create(resolveConnection(options));
-  const result = await pushWithSession(session, input, options);
+  const result = await pushWithSession(session, input, options).finally(() => session.close());
   return { ...result, warnings: [...new Set([...session.connection.warnings, ...result.warnings])] };
 }

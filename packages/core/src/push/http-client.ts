@@ -1,0 +1,128 @@
+import http from 'node:http';
+import https from 'node:https';
+import { once } from 'node:events';
+
+/** An answer: status, headers and the body as text (Octopus answers JSON; anything else is kept for the error). */
+export interface HttpAnswer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+export interface HttpClientOptions {
+  /** Sent with every request (credentials, accept, user agent). */
+  headers: Record<string, string>;
+  /** Milliseconds without a byte either way before a request fails with ETIMEDOUT. */
+  timeout: number;
+  /** The agents to use, e.g. a proxy's; by default keep-alive agents with `tls`. */
+  agents?: { http: http.Agent; https: https.Agent };
+  tls: { ca?: (string | Buffer)[]; rejectUnauthorized: boolean };
+}
+
+export interface HttpRequestOptions {
+  headers?: Record<string, string>;
+  /** The body, written chunk by chunk with back-pressure; each chunk may be reused once `onWritten` has counted it. */
+  body?: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+  /** Bytes of the body the socket has taken so far. */
+  onWritten?: (bytes: number) => void;
+}
+
+/** Error bodies past this are cut: they only feed an error message. */
+const MAX_BODY = 1024 * 1024;
+
+/**
+ * A small HTTP(S) client over node:http for the few requests a push makes. got did this before; on
+ * a 1 GB upload it cost ~23 MB of RSS and ~0.2 s (see the core README), and a push needs none of its
+ * features beyond what is here: no redirects, no retries (ours are in the push), no caching.
+ */
+export class HttpClient {
+  readonly #options: HttpClientOptions;
+  readonly #agents: { http: http.Agent; https: https.Agent };
+  readonly #ownAgents: boolean;
+
+  constructor(options: HttpClientOptions) {
+    this.#options = options;
+    this.#ownAgents = !options.agents;
+    this.#agents = options.agents ?? {
+      http: new http.Agent({ keepAlive: true }),
+      https: new https.Agent({ keepAlive: true, ...options.tls }),
+    };
+  }
+
+  /** One request; resolves with whatever status the server answered, rejects only when there is no answer. */
+  request(method: string, url: string, options: HttpRequestOptions = {}): Promise<HttpAnswer> {
+    const target = new URL(url);
+    const secure = target.protocol === 'https:';
+    const request = (secure ? https : http).request(target, {
+      method,
+      headers: { ...this.#options.headers, ...options.headers },
+      agent: secure ? this.#agents.https : this.#agents.http,
+    });
+    request.setTimeout(this.#options.timeout, () => {
+      request.destroy(Object.assign(new Error(`no answer or progress for ${this.#options.timeout} ms`), { code: 'ETIMEDOUT' }));
+    });
+    const answered = new Promise<HttpAnswer>((resolve, reject) => {
+      request.once('error', reject);
+      request.once('response', (response) => {
+        const parts: Buffer[] = [];
+        let length = 0;
+        response.on('data', (chunk: Buffer) => {
+          if (length < MAX_BODY) parts.push(chunk);
+          length += chunk.byteLength;
+        });
+        response.once('error', reject);
+        response.once('end', () =>
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(parts).toString('utf8') }),
+        );
+      });
+    });
+    answered.catch(() => {}); // raced below; a failure must not go unhandled while the body is still being written
+    const sent = this.#send(request, options, answered);
+    sent.catch(() => {});
+    // The answer may come before the whole body is sent (401, 409, 413...): it is the answer, and the rest is not sent.
+    return Promise.race([answered, sent.then(() => answered)]).finally(() => {
+      // An answer that came before the whole body was sent leaves the connection mid-request: never reuse it.
+      if (!request.writableEnded) request.destroy();
+    });
+  }
+
+  /** Writes the body; stops early when the server answers first (e.g. 401 before the upload is read) or the request fails. */
+  async #send(request: http.ClientRequest, options: HttpRequestOptions, answered: Promise<HttpAnswer>): Promise<void> {
+    if (!options.body) {
+      request.end();
+      return;
+    }
+    let over = false;
+    answered.then(
+      () => (over = true),
+      () => (over = true),
+    );
+    let queued = 0;
+    let written = 0;
+    try {
+      for await (const chunk of options.body) {
+        if (over || request.destroyed) break;
+        queued += chunk.byteLength;
+        const at = queued;
+        const ready = request.write(chunk, () => {
+          written = Math.max(written, at);
+          options.onWritten?.(written);
+        });
+        if (!ready && !over) await Promise.race([once(request, 'drain'), answered.then(noop, noop)]);
+      }
+    } catch (error) {
+      request.destroy(error as Error);
+      throw error;
+    }
+    if (!over && !request.destroyed) request.end();
+  }
+
+  /** Closes idle connections so the process can exit. */
+  close(): void {
+    if (!this.#ownAgents) return;
+    this.#agents.http.destroy();
+    this.#agents.https.destroy();
+  }
+}
+
+function noop(): void {}
