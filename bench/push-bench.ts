@@ -91,7 +91,10 @@ interface PushTool {
   name: string;
   reference?: boolean;
   needs?: string;
-  /** octopackjs buffers a stream whole: past 2 GiB it cannot, so it is measured on the small package only. */
+  /**
+   * Measured on the small package only: octopackjs buffers a stream whole (past 2 GiB it cannot), and
+   * the floor and HTTP-client rows explain the table rather than add to it.
+   */
   smallOnly?: boolean;
   args(file: string, url: string): { command: string; args: string[] };
 }
@@ -124,6 +127,35 @@ const TOOLS: PushTool[] = [
   {
     name: 'octojs push({ stream }), any other stream',
     args: (file) => ({ command: node, args: [path.join(peers, 'octojs-push.mjs'), file, 'stream'] }),
+  },
+  {
+    name: 'octojs push({ stream }, { retries: 0 }): sent once, no copy',
+    args: (file) => ({ command: node, args: [path.join(peers, 'octojs-push.mjs'), file, 'stream-once'] }),
+  },
+  {
+    name: 'floor: only reading that stream in Node, no upload',
+    smallOnly: true,
+    args: (file) => ({ command: node, args: [path.join(peers, 'octojs-push.mjs'), file, 'stream', 'read-only'] }),
+  },
+  {
+    name: 'HTTP client choice: got 14, file',
+    smallOnly: true,
+    args: (file) => ({ command: node, args: [path.join(peers, 'http-client-upload.mjs'), file, 'got', 'file'] }),
+  },
+  {
+    name: 'HTTP client choice: node:http, file',
+    smallOnly: true,
+    args: (file) => ({ command: node, args: [path.join(peers, 'http-client-upload.mjs'), file, 'node', 'file'] }),
+  },
+  {
+    name: 'HTTP client choice: got 14, stream',
+    smallOnly: true,
+    args: (file) => ({ command: node, args: [path.join(peers, 'http-client-upload.mjs'), file, 'got', 'stream'] }),
+  },
+  {
+    name: 'HTTP client choice: node:http, stream',
+    smallOnly: true,
+    args: (file) => ({ command: node, args: [path.join(peers, 'http-client-upload.mjs'), file, 'node', 'stream'] }),
   },
   {
     name: 'octopackjs 0.2.4 push(path)',

@@ -5,7 +5,6 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { push } from '@octojs/core';
 
 const [file, kind, mode] = process.argv.slice(2);
 const name = path.basename(file);
@@ -13,6 +12,7 @@ const stream = () => (kind === 'fs-stream' ? createReadStream(file) : createRead
 if (mode === 'read-only') {
   for await (const chunk of stream()) void chunk;
 } else {
+  const { push } = await import('@octojs/core');
   const input = kind === 'path' ? file : { stream: stream(), name };
   await push(input, kind === 'stream-once' ? { retries: 0 } : {});
 }
