@@ -56,7 +56,8 @@ function writePackage(file: string, gib: number): void {
   writeFileSync(`${file}.sha1`, hash.digest('hex'));
 }
 
-export type Receiver = 'sink' | 'feed';
+/** A sink that counts the body's bytes, one that parses it as multipart (and keeps nothing), or @octojs/feed. */
+export type Receiver = 'byte sink' | 'multipart sink' | 'feed';
 
 /** Reads a file once, so that it is in the page cache for every tool alike, the first one too. */
 function warm(file: string): void {
@@ -70,15 +71,17 @@ function warm(file: string): void {
 }
 
 /**
- * The receiving server, in its own process as a real server would be: a bare streaming sink (the
+ * The receiving server, in its own process as a real server would be: a streaming sink that counts bytes (the
  * network alone sets the pace) or @octojs/feed (which parses the multipart body, hashes and stores it).
  */
 async function startReceiver(receiver: Receiver, dataDir: string, sha1: string): Promise<{ url: string; stop(): void }> {
   rmSync(dataDir, { recursive: true, force: true });
   const args =
-    receiver === 'sink'
+    receiver === 'byte sink'
       ? [path.join(ROOT, 'bench/sink-server.mjs')]
-      : [path.join(ROOT, 'packages/feed/bin/octojs-feed.js'), '--port', '0', '--data', dataDir, '--api-key', KEY];
+      : receiver === 'multipart sink'
+        ? [path.join(ROOT, 'bench/sink-server.mjs'), '--multipart']
+        : [path.join(ROOT, 'packages/feed/bin/octojs-feed.js'), '--port', '0', '--data', dataDir, '--api-key', KEY];
   const child = spawn(node, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, SINK_HASH: sha1 } });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);

@@ -33,7 +33,7 @@ if (!values.only || values.only === 'pack') {
 
 if (!values.only || values.only === 'push') {
   const rows = [];
-  for (const receiver of ['sink', 'feed'] as const) {
+  for (const receiver of ['byte sink', 'multipart sink', 'feed'] as const) {
     rows.push(...(await benchPush(receiver, 1, runs)));
     if (!quick) rows.push(...(await benchPush(receiver, 5, 1)));
   }

@@ -38,7 +38,7 @@ async function* streamChunks() {
   let index = 0;
   let at = 0;
   for await (const chunk of createReadStream(file).pipe(new PassThrough())) {
-    for (let offset = 0; offset < chunk.length; ) {
+    for (let offset = 0; offset < chunk.length;) {
       if (at === 0) await written[index - 3];
       const copied = chunk.copy(slots[index % 3], at, offset);
       at += copied;
@@ -70,7 +70,12 @@ if (client === 'got') {
   let chunk = 0;
   const resolvers = [];
   for (let index = 0; index < 16_384; index++) written.push(new Promise((resolve) => resolvers.push(resolve)));
-  const request = got.post(url, { body: Readable.from(body(), { objectMode: false }), headers, throwHttpErrors: false, retry: { limit: 0 } });
+  const request = got.post(url, {
+    body: Readable.from(body(), { objectMode: false }),
+    headers,
+    throwHttpErrors: false,
+    retry: { limit: 0 },
+  });
   let last = 0;
   request.on('uploadProgress', ({ transferred }) => {
     if (transferred > last) resolvers[chunk++]?.();
