@@ -14,7 +14,7 @@ export interface HttpClientOptions {
   headers: Record<string, string>;
   /** Milliseconds without a byte either way before a request fails with ETIMEDOUT. */
   timeout: number;
-  /** The agents to use, e.g. a proxy's; by default keep-alive agents with `tls`. */
+  /** The agents to use, e.g. a proxy's, closed with the client; by default keep-alive agents with `tls`. */
   agents?: { http: http.Agent; https: https.Agent };
   tls: { ca?: (string | Buffer)[]; rejectUnauthorized: boolean };
 }
@@ -38,11 +38,9 @@ const MAX_BODY = 1024 * 1024;
 export class HttpClient {
   readonly #options: HttpClientOptions;
   readonly #agents: { http: http.Agent; https: https.Agent };
-  readonly #ownAgents: boolean;
 
   constructor(options: HttpClientOptions) {
     this.#options = options;
-    this.#ownAgents = !options.agents;
     this.#agents = options.agents ?? {
       http: new http.Agent({ keepAlive: true }),
       https: new https.Agent({ keepAlive: true, ...options.tls }),
@@ -117,9 +115,8 @@ export class HttpClient {
     if (!over && !request.destroyed) request.end();
   }
 
-  /** Closes idle connections so the process can exit. */
+  /** Closes the agents' connections (given agents too: they were made for this client). */
   close(): void {
-    if (!this.#ownAgents) return;
     this.#agents.http.destroy();
     this.#agents.https.destroy();
   }
