@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pack } from '../src/index.js';
 import { readArchive } from '../../../test/helpers/archive-reader.js';
@@ -9,6 +10,24 @@ function pkg(folder: string, json: Record<string, unknown>): void {
   mkdirSync(folder, { recursive: true });
   writeFileSync(path.join(folder, 'package.json'), JSON.stringify(json));
   writeFileSync(path.join(folder, 'index.js'), `module.exports = ${JSON.stringify(json.name)};`);
+}
+
+/**
+ * A package as pnpm stores it: its files in node_modules/.pnpm/<name>@<version>/node_modules/<name>,
+ * its dependencies linked beside it, and a link to it wherever it is a direct dependency.
+ */
+function pnpmPackage(app: string, name: string, version: string, dependencies: Record<string, string>): void {
+  const store = path.join(app, 'node_modules/.pnpm', `${name}@${version}`, 'node_modules');
+  mkdirSync(path.join(store, name), { recursive: true });
+  writeFileSync(path.join(store, name, 'package.json'), JSON.stringify({ name, version, dependencies }));
+  // Reports its version and those of the dependencies it finds, as Node resolves them.
+  const requires = Object.keys(dependencies)
+    .map((dependency) => `${JSON.stringify(dependency)}: require(${JSON.stringify(dependency)})`)
+    .join(', ');
+  writeFileSync(path.join(store, name, 'index.js'), `module.exports = { version: ${JSON.stringify(version)}, ${requires} };`);
+  for (const [dependency, dependencyVersion] of Object.entries(dependencies)) {
+    symlinkSync(path.join('..', '..', `${dependency}@${dependencyVersion}`, 'node_modules', dependency), path.join(store, dependency));
+  }
 }
 
 describe('dependencies: prod', () => {
@@ -50,5 +69,57 @@ describe('dependencies: prod', () => {
 
     const none = await pack({ basePath: app, dependencies: 'none', outFolder: path.join(tmp.path, 'none') });
     assert.ok((await readArchive(none.path)).every((entry) => !entry.name.startsWith('node_modules')));
+  });
+
+  it("packs pnpm's layout so that Node resolves every dependency to the version pnpm linked", async () => {
+    const app = path.join(tmp.path, 'app');
+    pkg(app, { name: 'app', version: '1.0.0', dependencies: { web: '1.0.0', ms: '1.0.0' }, devDependencies: { mocha: '10.0.0' } });
+    // web needs ms 2 and debug; debug needs ms 2; the app itself needs ms 1; mocha is dev only.
+    pnpmPackage(app, 'web', '1.0.0', { debug: '4.0.0', ms: '2.0.0' });
+    pnpmPackage(app, 'debug', '4.0.0', { ms: '2.0.0' });
+    pnpmPackage(app, 'ms', '1.0.0', {});
+    pnpmPackage(app, 'ms', '2.0.0', {});
+    pnpmPackage(app, 'mocha', '10.0.0', { debug: '4.0.0' });
+    for (const [name, version] of [
+      ['web', '1.0.0'],
+      ['ms', '1.0.0'],
+      ['mocha', '10.0.0'],
+    ] as const) {
+      symlinkSync(path.join('.pnpm', `${name}@${version}`, 'node_modules', name), path.join(app, 'node_modules', name));
+    }
+
+    const result = await pack({ basePath: app, dependencies: 'prod', outFolder: path.join(tmp.path, 'out') });
+    const entries = await readArchive(result.path);
+    const files = entries.filter((entry) => entry.type === 'file').map((entry) => entry.name);
+    assert.ok(!files.some((name) => name.includes('.pnpm') || name.includes('mocha')), files.join('\n'));
+    assert.deepEqual(
+      files.filter((name) => name.endsWith('/package.json')),
+      [
+        'node_modules/debug/node_modules/ms/package.json',
+        'node_modules/debug/package.json',
+        'node_modules/ms/package.json',
+        'node_modules/web/node_modules/ms/package.json',
+        'node_modules/web/package.json',
+      ],
+    );
+    // debug is hoisted beside web but needs ms 2, which the top-level ms 1 hides: it gets its own.
+    // Run Node on the unpacked package: every require must find the version pnpm linked.
+    const unpacked = path.join(tmp.path, 'unpacked');
+    for (const entry of entries) {
+      const target = path.join(unpacked, entry.name);
+      if (entry.type === 'directory') mkdirSync(target, { recursive: true });
+      else if (entry.type === 'file') {
+        mkdirSync(path.dirname(target), { recursive: true });
+        writeFileSync(target, entry.data);
+      }
+    }
+    const resolved = execFileSync(process.execPath, ['-p', "JSON.stringify([require('web'), require('ms')])"], {
+      cwd: unpacked,
+      encoding: 'utf8',
+    });
+    assert.deepEqual(JSON.parse(resolved), [
+      { version: '1.0.0', debug: { version: '4.0.0', ms: { version: '2.0.0' } }, ms: { version: '2.0.0' } },
+      { version: '1.0.0' },
+    ]);
   });
 });
