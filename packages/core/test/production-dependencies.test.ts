@@ -16,10 +16,11 @@ function pkg(folder: string, json: Record<string, unknown>): void {
  * A package as pnpm stores it: its files in node_modules/.pnpm/<name>@<version>/node_modules/<name>,
  * its dependencies linked beside it, and a link to it wherever it is a direct dependency.
  */
-function pnpmPackage(app: string, name: string, version: string, dependencies: Record<string, string>): void {
+function pnpmPackage(app: string, name: string, version: string, dependencies: Record<string, string>, bin?: unknown): void {
   const store = path.join(app, 'node_modules/.pnpm', `${name}@${version}`, 'node_modules');
-  mkdirSync(path.join(store, name), { recursive: true });
-  writeFileSync(path.join(store, name, 'package.json'), JSON.stringify({ name, version, dependencies }));
+  mkdirSync(path.join(store, name, 'bin'), { recursive: true });
+  writeFileSync(path.join(store, name, 'package.json'), JSON.stringify({ name, version, dependencies, bin }));
+  writeFileSync(path.join(store, name, 'bin/cli.js'), '#!/usr/bin/env node\n', { mode: 0o755 });
   // Reports its version and those of the dependencies it finds, as Node resolves them.
   const requires = Object.keys(dependencies)
     .map((dependency) => `${JSON.stringify(dependency)}: require(${JSON.stringify(dependency)})`)
@@ -75,11 +76,11 @@ describe('dependencies: prod', () => {
     const app = path.join(tmp.path, 'app');
     pkg(app, { name: 'app', version: '1.0.0', dependencies: { web: '1.0.0', ms: '1.0.0' }, devDependencies: { mocha: '10.0.0' } });
     // web needs ms 2 and debug; debug needs ms 2; the app itself needs ms 1; mocha is dev only.
-    pnpmPackage(app, 'web', '1.0.0', { debug: '4.0.0', ms: '2.0.0' });
+    pnpmPackage(app, 'web', '1.0.0', { debug: '4.0.0', ms: '2.0.0' }, { web: './bin/cli.js', 'web-admin': 'bin/cli.js', bad: '../../x' });
     pnpmPackage(app, 'debug', '4.0.0', { ms: '2.0.0' });
     pnpmPackage(app, 'ms', '1.0.0', {});
-    pnpmPackage(app, 'ms', '2.0.0', {});
-    pnpmPackage(app, 'mocha', '10.0.0', { debug: '4.0.0' });
+    pnpmPackage(app, 'ms', '2.0.0', {}, 'bin/cli.js');
+    pnpmPackage(app, 'mocha', '10.0.0', { debug: '4.0.0' }, { mocha: 'bin/cli.js' });
     for (const [name, version] of [
       ['web', '1.0.0'],
       ['ms', '1.0.0'],
@@ -102,6 +103,17 @@ describe('dependencies: prod', () => {
         'node_modules/web/package.json',
       ],
     );
+    // .bin links as npm makes them, for what is packed only (no mocha), beside the package that brings them.
+    const links = entries.filter((entry) => entry.type === 'symlink').map((entry) => [entry.name, entry.linkTarget]);
+    assert.deepEqual(links, [
+      ['node_modules/.bin/web', '../web/bin/cli.js'],
+      ['node_modules/.bin/web-admin', '../web/bin/cli.js'],
+      ['node_modules/debug/node_modules/.bin/ms', '../ms/bin/cli.js'],
+      ['node_modules/web/node_modules/.bin/ms', '../ms/bin/cli.js'],
+    ]);
+    for (const [name, target] of links)
+      assert.ok(files.includes(path.posix.join(path.posix.dirname(name!), target!)), `${name} leads to a packed file`);
+    assert.equal(entries.find((entry) => entry.name === 'node_modules/web/bin/cli.js')!.mode, 0o755);
     // debug is hoisted beside web but needs ms 2, which the top-level ms 1 hides: it gets its own.
     // Run Node on the unpacked package: every require must find the version pnpm linked.
     const unpacked = path.join(tmp.path, 'unpacked');

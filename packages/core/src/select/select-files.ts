@@ -5,6 +5,7 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { OctoError, readError } from '../errors.js';
 import { type ArchiveEntry, DEFAULT_DIRECTORY_MODE, compareEntryNames } from '../archive/entry.js';
+import { binLinks } from './bin-links.js';
 import { productionPackageRoots } from './production-dependencies.js';
 import { isInside } from './is-inside.js';
 
@@ -172,7 +173,8 @@ export async function selectFiles(options: SelectFilesOptions): Promise<ArchiveE
   await walk(basePath, '', baseRoot, new Set([realBase]), true);
 
   if (dependencies === 'prod') {
-    for (const root of await productionPackageRoots(basePath)) {
+    const roots = await productionPackageRoots(basePath);
+    for (const root of roots) {
       if (isExcluded(root.archivePath)) continue;
       const rootStats = await stat(root.realPath);
       const walkRoot: WalkRoot = { ...root, containment: root.realPath };
@@ -182,6 +184,8 @@ export async function selectFiles(options: SelectFilesOptions): Promise<ArchiveE
         directoryNames.add(root.archivePath);
       }
     }
+    const packedFiles = new Set(entries.filter((entry) => entry.type === 'file').map((entry) => entry.name));
+    for (const link of await binLinks(roots, packedFiles, mtimeOf)) if (!isExcluded(link.name)) entries.push(link);
   }
 
   async function walkPackage(root: { realPath: string; archivePath: string }, walkRoot: WalkRoot): Promise<boolean> {
