@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import os from 'node:os';
+import { rootCertificates } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OctoError } from '../errors.js';
 import { type HttpAnswer, HttpClient } from './http-client.js';
@@ -91,7 +92,9 @@ export class OctopusSession {
     };
     if ('apiKey' in connection.credentials) headers['x-octopus-apikey'] = connection.credentials.apiKey;
     else headers.authorization = `Bearer ${connection.credentials.accessToken}`;
-    const tls = { ...(ca.length > 0 && { ca }), rejectUnauthorized: !connection.insecure };
+    // Extra CAs are trusted beside the usual ones (a `ca` option alone would replace them): a proxy or an
+    // Octopus Cloud address keeps working when a private CA is added for an on-premises server.
+    const tls = { ...(ca.length > 0 && { ca: [...rootCertificates, ...ca] }), rejectUnauthorized: !connection.insecure };
     const agentOptions = { keepAlive: true, ...tls };
     // Loaded here, not at the top: packing never needs it.
     const { default: proxyFromEnv } = await import('proxy-from-env');
