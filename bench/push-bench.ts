@@ -102,6 +102,15 @@ interface PushTool {
   args(file: string, url: string): { command: string; args: string[] };
 }
 
+/** bench/peers/octojs-push.mjs, handing the package over as `kind` (see that file). */
+function octojs(name: string, kind: string, ...extra: string[]): PushTool {
+  return { name, args: (file) => ({ command: node, args: [path.join(peers, 'octojs-push.mjs'), file, kind, ...extra] }) };
+}
+
+function octopackjs(name: string, kind: 'path' | 'stream'): PushTool {
+  return { name, args: (file, url) => ({ command: node, args: [path.join(peers, 'octopackjs-push.cjs'), file, kind, url] }) };
+}
+
 const TOOLS: PushTool[] = [
   {
     name: 'curl -F file=@…',
@@ -122,53 +131,20 @@ const TOOLS: PushTool[] = [
       ],
     }),
   },
-  { name: 'octojs push(path)', args: (file) => ({ command: node, args: [path.join(peers, 'octojs-push.mjs'), file, 'path'] }) },
-  {
-    name: 'octojs push({ stream: createReadStream(file) })',
-    args: (file) => ({ command: node, args: [path.join(peers, 'octojs-push.mjs'), file, 'fs-stream'] }),
-  },
-  {
-    name: 'octojs push({ stream }), any other stream',
-    args: (file) => ({ command: node, args: [path.join(peers, 'octojs-push.mjs'), file, 'stream'] }),
-  },
-  {
-    name: 'octojs push({ stream }, { retries: 0 }): sent once, no copy',
-    args: (file) => ({ command: node, args: [path.join(peers, 'octojs-push.mjs'), file, 'stream-once'] }),
-  },
-  {
-    name: 'floor: only reading that stream in Node, no upload',
-    smallOnly: true,
-    args: (file) => ({ command: node, args: [path.join(peers, 'octojs-push.mjs'), file, 'stream', 'read-only'] }),
-  },
-  {
-    name: 'HTTP client choice: got 14, file',
-    smallOnly: true,
-    args: (file) => ({ command: node, args: [path.join(peers, 'http-client-upload.mjs'), file, 'got', 'file'] }),
-  },
-  {
-    name: 'HTTP client choice: node:http, file',
-    smallOnly: true,
-    args: (file) => ({ command: node, args: [path.join(peers, 'http-client-upload.mjs'), file, 'node', 'file'] }),
-  },
-  {
-    name: 'HTTP client choice: got 14, stream',
-    smallOnly: true,
-    args: (file) => ({ command: node, args: [path.join(peers, 'http-client-upload.mjs'), file, 'got', 'stream'] }),
-  },
-  {
-    name: 'HTTP client choice: node:http, stream',
-    smallOnly: true,
-    args: (file) => ({ command: node, args: [path.join(peers, 'http-client-upload.mjs'), file, 'node', 'stream'] }),
-  },
-  {
-    name: 'octopackjs 0.2.4 push(path)',
-    args: (file, url) => ({ command: node, args: [path.join(peers, 'octopackjs-push.cjs'), file, 'path', url] }),
-  },
-  {
-    name: 'octopackjs 0.2.4 push(stream)',
-    smallOnly: true,
-    args: (file, url) => ({ command: node, args: [path.join(peers, 'octopackjs-push.cjs'), file, 'stream', url] }),
-  },
+  octojs('octojs push(path)', 'path'),
+  octojs('octojs push({ stream: createReadStream(file) })', 'fs-stream'),
+  octojs('octojs push({ stream }), any other stream', 'stream'),
+  octojs('octojs push({ stream }, { retries: 0 }): sent once, no copy', 'stream-once'),
+  { ...octojs('floor: only reading that stream in Node, no upload', 'stream', 'read-only'), smallOnly: true },
+  ...(['file', 'stream'] as const).flatMap((source) =>
+    (['got', 'node'] as const).map((client): PushTool => ({
+      name: `HTTP client choice: ${client === 'got' ? 'got 14' : 'node:http'}, ${source}`,
+      smallOnly: true,
+      args: (file) => ({ command: node, args: [path.join(peers, 'http-client-upload.mjs'), file, client, source] }),
+    })),
+  ),
+  octopackjs('octopackjs 0.2.4 push(path)', 'path'),
+  { ...octopackjs('octopackjs 0.2.4 push(stream)', 'stream'), smallOnly: true },
 ];
 
 /** Pushes a package of `gib` GiB with each tool, `runs` times, each run under a new version so nothing conflicts. */
