@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { Readable } from 'node:stream';
@@ -604,6 +604,13 @@ describe('push()', () => {
         assert.ok(tunnels.length > 0);
         assert.ok(tunnels[0]!.startsWith(`127.0.0.1:${feed.port}`));
         assert.match(tunnels[0]!, /^\S+ Basic /, 'proxy credentials are sent');
+        // Megabytes through TLS inside the tunnel arrive byte for byte.
+        const big = path.join(tmp.path, 'Acme.Tunnel.1.0.0.zip');
+        writeFileSync(big, randomBytes(12 * 1024 * 1024 + 5));
+        const tunnelled = await push(big, options({ ca: certs.ca, proxy: proxyUrl }));
+        assert.equal(tunnelled.hash, createHash('sha1').update(readFileSync(big)).digest('hex'));
+        const stored = feed.packages().find((record) => record.packageId === 'Acme.Tunnel')!;
+        assert.deepEqual(readFileSync(feed.packagePath(stored)), readFileSync(big));
         const before = tunnels.length;
         process.env.HTTPS_PROXY = proxyUrl;
         try {
