@@ -126,12 +126,7 @@ export class PackageBuilder {
   addFile(file: string, name?: string, options: EntryOptions = {}): this {
     const entryName = normalizeEntryName(name ?? path.basename(file));
     return this.#add(async (fixed) => {
-      let stats;
-      try {
-        stats = await stat(file);
-      } catch (error) {
-        throw readError(error, file);
-      }
+      const stats = await stat(file).catch((error: unknown) => Promise.reject(readError(error, file)));
       return [fileEntry(entryName, path.resolve(file), stats, options.mode, options.mtime ?? fixed ?? stats.mtime)];
     });
   }
@@ -232,12 +227,7 @@ export class PackageBuilder {
     const entryName = normalizeEntryName(name);
     const absolute = path.resolve(file);
     return this.#add(async (fixed) => {
-      let stats;
-      try {
-        stats = await lstat(absolute);
-      } catch (error) {
-        throw readError(error, absolute);
-      }
+      let stats = await lstat(absolute).catch((error: unknown) => Promise.reject(readError(error, absolute)));
       const timeOf = (of: Stats): Date => options.mtime ?? fixed ?? of.mtime;
       if (stats.isSymbolicLink()) {
         const target = (await readlink(absolute).catch((error: unknown) => Promise.reject(readError(error, absolute)))).replace(/\\/g, '/');

@@ -49,6 +49,14 @@ describe('push()', () => {
     ...extra,
   });
 
+  /** A 4 MB package stored, not deflated, so that it is as big on the wire as on disk. */
+  const storedPackage = async (id: string, fill: number): Promise<string> =>
+    (
+      await createPackage({ id, version: '1.0.0', compressionLevel: 0 })
+        .addBuffer('big.bin', Buffer.alloc(4 * 1024 * 1024, fill))
+        .toFile(tmp.path)
+    ).path;
+
   beforeEach(async () => {
     zip = (await createPackage({ id: 'Acme.Web', version: '1.0.0' }).addBuffer('index.js', 'console.log(1)').toFile(tmp.path)).path;
   });
@@ -261,11 +269,7 @@ describe('push()', () => {
     });
 
     it('retries a connection dropped mid-upload; the feed stores nothing partial', async () => {
-      const big = (
-        await createPackage({ id: 'Big', version: '1.0.0', compressionLevel: 0 })
-          .addBuffer('big.bin', Buffer.alloc(4 * 1024 * 1024, 7))
-          .toFile(tmp.path)
-      ).path;
+      const big = await storedPackage('Big', 7);
       feed.faults.resetAfterBytes(64 * 1024);
       const result = await push(big, options());
       assert.equal(result.outcome, 'created');
@@ -275,11 +279,7 @@ describe('push()', () => {
     });
 
     it('streams a package chunked as it is read, and retries a dropped upload from its spooled copy', async () => {
-      const big = (
-        await createPackage({ id: 'BigStream', version: '1.0.0', compressionLevel: 0 })
-          .addBuffer('big.bin', Buffer.alloc(4 * 1024 * 1024, 9))
-          .toFile(tmp.path)
-      ).path;
+      const big = await storedPackage('BigStream', 9);
       feed.faults.resetAfterBytes(256 * 1024);
       const before = new Set(readdirSync(os.tmpdir()));
       // A stream that can be read only once, in small pieces: the retry must come from the copy.

@@ -7,9 +7,13 @@ import type { EntrySource } from './entry.js';
 /**
  * An append-only temporary file for buffers a builder was handed: once written there, a buffer
  * can be dropped from the heap and read back when its turn in the archive comes. This is what
- * keeps a gulp pipeline of buffered files from holding the whole build in memory.
+ * keeps a gulp pipeline of buffered files from holding the whole build in memory. A push keeps
+ * its copy of a package stream in one too.
  */
 export class SpoolFile {
+  /** `prefix`: the temporary folder's name starts with it, which says whose file it is. */
+  constructor(readonly prefix = 'octojs-spool-') {}
+
   #folder: string | undefined;
   #handle: FileHandle | undefined;
   #opening: Promise<FileHandle> | undefined;
@@ -39,9 +43,14 @@ export class SpoolFile {
     return path.join(this.#folder ?? os.tmpdir(), 'spool');
   }
 
+  /** The file, once something was written to it. */
+  get path(): string | undefined {
+    return this.#folder === undefined ? undefined : this.#file();
+  }
+
   #open(): Promise<FileHandle> {
     this.#opening ??= (async () => {
-      this.#folder = await mkdtemp(path.join(os.tmpdir(), 'octojs-spool-'));
+      this.#folder = await mkdtemp(path.join(os.tmpdir(), this.prefix));
       this.#handle = await open(this.#file(), 'w+');
       return this.#handle;
     })();

@@ -96,16 +96,12 @@ export class HttpClient {
       () => (over = true),
     );
     let queued = 0;
-    let written = 0;
     try {
       for await (const chunk of options.body) {
         if (over || request.destroyed) break;
-        queued += chunk.byteLength;
-        const at = queued;
-        const ready = request.write(chunk, () => {
-          written = Math.max(written, at);
-          options.onWritten?.(written);
-        });
+        const at = (queued += chunk.byteLength);
+        // The socket calls back in order, so `at` only grows.
+        const ready = request.write(chunk, () => options.onWritten?.(at));
         if (!ready && !over) await Promise.race([once(request, 'drain'), answered.then(noop, noop)]);
       }
     } catch (error) {

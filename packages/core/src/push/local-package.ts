@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { ReadStream, createReadStream } from 'node:fs';
-import { type FileHandle, mkdtemp, open, rm, stat } from 'node:fs/promises';
-import os from 'node:os';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { OctoError, writeError } from '../errors.js';
+import { SpoolFile } from '../archive/spool-file.js';
+import { OctoError } from '../errors.js';
 import { supportedExtensionOf } from '../format.js';
 import { parseWithCalamari, parseWithClientRegex } from '../identity.js';
 
@@ -42,8 +42,8 @@ const STREAM_CHUNK = 1024 * 1024;
 const SLOTS = 3;
 
 /**
- * How many of the package's bytes an upload has handed to the network: got reports a chunk once the
- * socket took it, and only then may the buffer that held it be filled again.
+ * How many of the package's bytes an upload has handed to the network: the HTTP client reports a
+ * chunk once the socket took it, and only then may the buffer that held it be filled again.
  */
 export class WriteWatermark {
   #written = 0;
@@ -245,13 +245,12 @@ class StreamPackage implements LocalPackage {
   readonly version: string;
   readonly #live: AsyncIterator<unknown>;
   readonly #announced: number | undefined;
-  readonly #keepCopy: boolean;
-  #folder: string | undefined;
-  #handle: FileHandle | undefined;
+  /** The copy for retries; none with `retries: 0`. */
+  readonly #copy: SpoolFile | undefined;
   #pulled = 0;
   #ended = false;
   #started = false;
-  /** The spool writes, one after another; each new one chains onto the last. */
+  /** Settles when the copy has all that was pulled so far (the spool file writes in order). */
   #writing: Promise<void> = Promise.resolve();
   #writeError: unknown;
   #pulling: Promise<unknown> = Promise.resolve();
@@ -272,15 +271,11 @@ class StreamPackage implements LocalPackage {
     this.version = identity.version;
     this.#live = stream[Symbol.asyncIterator]();
     this.#announced = size;
-    this.#keepCopy = keepCopy;
+    this.#copy = keepCopy ? new SpoolFile('octojs-push-') : undefined;
   }
 
   get size(): number | undefined {
     return this.#announced ?? (this.#ended ? this.#pulled : undefined);
-  }
-
-  get #path(): string {
-    return path.join(this.#folder!, this.name);
   }
 
   /** The next chunk of the stream; undefined at the end. */
@@ -341,12 +336,14 @@ class StreamPackage implements LocalPackage {
         let at = 0;
         for (const chunk of batch) at += chunk.copy(block, at);
       }
-      if (this.#keepCopy) {
-        const parts = block ? [block] : batch;
-        const write = this.#writing.then(() => this.#spool(parts, position));
-        this.#writing = write.catch((error: unknown) => {
-          this.#writeError ??= error;
-        });
+      if (this.#copy) {
+        const write = this.#copy.append(block ?? (batch.length === 1 ? batch[0]! : Buffer.concat(batch, bytes)));
+        this.#writing = write.then(
+          () => {},
+          (error: unknown) => {
+            this.#writeError ??= error; // e.g. ERR_OCTO_DISK_FULL, thrown at the next pull
+          },
+        );
         if (block) this.#slots.holdLast(write);
       }
     }
@@ -364,33 +361,6 @@ class StreamPackage implements LocalPackage {
     return block;
   }
 
-  #spool(batch: Buffer[], position: number): Promise<void> {
-    return this.#write(batch, position).catch((error: unknown) => {
-      throw writeError(error, this.#folder ? this.#path : os.tmpdir()); // e.g. ERR_OCTO_DISK_FULL
-    });
-  }
-
-  async #write(batch: Buffer[], position: number): Promise<void> {
-    if (!this.#handle) {
-      this.#folder = await mkdtemp(path.join(os.tmpdir(), 'octojs-push-'));
-      this.#handle = await open(this.#path, 'w');
-    }
-    let pending = batch;
-    while (pending.length > 0) {
-      let { bytesWritten } = await this.#handle.writev(pending, position);
-      position += bytesWritten;
-      const rest: Buffer[] = [];
-      for (const chunk of pending) {
-        if (bytesWritten >= chunk.byteLength) bytesWritten -= chunk.byteLength;
-        else {
-          rest.push(chunk.subarray(bytesWritten));
-          bytesWritten = 0;
-        }
-      }
-      pending = rest;
-    }
-  }
-
   async #complete(): Promise<void> {
     while (!this.#ended) await this.#pull(undefined);
     await this.#writing;
@@ -406,23 +376,23 @@ class StreamPackage implements LocalPackage {
         for (let block = await pull(); block !== undefined; block = await pull()) yield block;
       })();
     }
-    if (!this.#keepCopy) {
+    if (!this.#copy) {
       throw new OctoError('ERR_OCTO_STREAM_SPENT', `The package stream for ${this.name} was sent once and kept no copy to send again.`, {
         hint: 'Push a file path, or leave retries above 0 so that a stream is copied to a temporary file as it is sent.',
       });
     }
     const complete = (): Promise<void> => this.#complete();
-    const spool = (): string | undefined => (this.#folder ? this.#path : undefined);
+    const copy = this.#copy;
     return (async function* () {
       await complete();
-      const file = spool();
-      if (file) yield* recycledChunks(file, written);
+      if (copy.path) yield* recycledChunks(copy.path, written);
     })();
   }
 
   sha1(): Promise<string | undefined> {
-    this.#hash ??= this.#keepCopy
-      ? this.#complete().then(() => (this.#folder ? sha1File(this.#path) : createHash('sha1').digest('hex')))
+    const copy = this.#copy;
+    this.#hash ??= copy
+      ? this.#complete().then(() => (copy.path ? sha1File(copy.path) : createHash('sha1').digest('hex')))
       : this.#hashUnsent();
     return this.#hash;
   }
@@ -440,9 +410,6 @@ class StreamPackage implements LocalPackage {
   }
 
   async dispose(): Promise<void> {
-    await this.#writing;
-    await this.#handle?.close().catch(() => {});
-    this.#handle = undefined;
-    if (this.#folder) await rm(this.#folder, { recursive: true, force: true });
+    await this.#copy?.dispose();
   }
 }

@@ -31,8 +31,6 @@ export interface PackageResource {
   PackageSizeBytes?: number;
 }
 
-export type UploadAnswer = HttpAnswer;
-
 function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127\./.test(hostname);
 }
@@ -203,7 +201,7 @@ export class OctopusSession {
     body: AsyncIterable<Uint8Array>,
     headers: Record<string, string>,
     onWritten?: (bytes: number) => void,
-  ): Promise<UploadAnswer> {
+  ): Promise<HttpAnswer> {
     return this.#http.request('POST', url, { body, headers, ...(onWritten && { onWritten }) });
   }
 

@@ -1,6 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Stats } from 'node:fs';
 import { type ArchiveEntry, DEFAULT_SYMLINK_MODE } from '../archive/entry.js';
 import type { PackageRoot } from './production-dependencies.js';
 
@@ -22,35 +20,25 @@ function binsOf(packageName: string, bin: unknown): [string, string][] {
  * The `node_modules/.bin` links npm makes when it installs, for the packages a production tree
  * packs: `npm start` scripts that call `next` or `pm2` need them. They are made, not copied, so that
  * they match the packed tree whatever laid out the one on disk (pnpm's are shell scripts). A link is
- * made only to a file that is in the package; the first package to claim a name keeps it.
+ * made only to a file that is in the package, and takes its time; the first package to claim a
+ * name keeps it.
  */
-export async function binLinks(
-  roots: readonly PackageRoot[],
-  packedFiles: ReadonlySet<string>,
-  mtimeOf: (stats: Stats) => Date,
-): Promise<ArchiveEntry[]> {
+export function binLinks(roots: readonly PackageRoot[], packedFiles: ReadonlyMap<string, ArchiveEntry>): ArchiveEntry[] {
   const links = new Map<string, ArchiveEntry>();
   for (const root of roots) {
     const at = root.archivePath.lastIndexOf('node_modules/');
     const folder = root.archivePath.slice(0, at); // '' or 'node_modules/x/'
     const packageName = root.archivePath.slice(at + 'node_modules/'.length);
-    const manifest = path.join(root.realPath, 'package.json');
-    let json: { bin?: unknown };
-    let stats: Stats;
-    try {
-      [json, stats] = await Promise.all([readFile(manifest, 'utf8').then((text) => JSON.parse(text) as { bin?: unknown }), stat(manifest)]);
-    } catch {
-      continue; // no readable manifest, no bins
-    }
-    for (const [name, target] of binsOf(packageName, json.bin)) {
+    for (const [name, target] of binsOf(packageName, root.bin)) {
       const linkName = `${folder}node_modules/.bin/${name}`;
-      if (links.has(linkName) || !packedFiles.has(`${root.archivePath}/${target}`)) continue;
+      const file = packedFiles.get(`${root.archivePath}/${target}`);
+      if (links.has(linkName) || !file) continue;
       links.set(linkName, {
         type: 'symlink',
         name: linkName,
         target: `../${packageName}/${target}`,
         mode: DEFAULT_SYMLINK_MODE,
-        mtime: mtimeOf(stats),
+        mtime: file.mtime,
       });
     }
   }

@@ -9,6 +9,8 @@ export interface PackageRoot {
   realPath: string;
   /** Its path inside the package, `/`-separated, e.g. `node_modules/@scope/name`. */
   archivePath: string;
+  /** Its package.json's `bin` field, for the `.bin` links. */
+  bin?: unknown;
 }
 
 async function readJson(file: string): Promise<PackageJson | undefined> {
@@ -126,8 +128,8 @@ export async function productionPackageRoots(basePath: string): Promise<PackageR
       archivePath = hoistedPosition(visible, real, roots);
       if (archivePath === undefined) continue;
     }
-    roots.set(archivePath, { realPath: real, archivePath });
     const dependencyJson = await readJson(path.join(real, 'package.json'));
+    roots.set(archivePath, { realPath: real, archivePath, ...(dependencyJson?.bin !== undefined && { bin: dependencyJson.bin }) });
     if (dependencyJson) {
       for (const dependency of runtimeDependencies(dependencyJson)) {
         queue.push({ name: dependency, fromReal: real, fromArchive: archivePath });

@@ -184,8 +184,8 @@ export async function selectFiles(options: SelectFilesOptions): Promise<ArchiveE
         directoryNames.add(root.archivePath);
       }
     }
-    const packedFiles = new Set(entries.filter((entry) => entry.type === 'file').map((entry) => entry.name));
-    for (const link of await binLinks(roots, packedFiles, mtimeOf)) if (!isExcluded(link.name)) entries.push(link);
+    const packedFiles = new Map(entries.filter((entry) => entry.type === 'file').map((entry) => [entry.name, entry]));
+    for (const link of binLinks(roots, packedFiles)) if (!isExcluded(link.name)) entries.push(link);
   }
 
   async function walkPackage(root: { realPath: string; archivePath: string }, walkRoot: WalkRoot): Promise<boolean> {
