@@ -53,6 +53,11 @@ export interface OctoErrorDetails {
   attempts?: number;
   /** The file or package the error is about. */
   path?: string;
+  /**
+   * The option the error is about, as core spells it (`outFolder`). Messages and hints name
+   * options in backticks, so a CLI can show its own flag instead (`--out-folder`).
+   */
+  option?: string;
 }
 
 export class OctoError extends Error {
@@ -66,6 +71,7 @@ export class OctoError extends Error {
   declare readonly serverErrors?: string[];
   declare readonly attempts?: number;
   declare readonly path?: string;
+  declare readonly option?: string;
 
   constructor(code: OctoErrorCode, message: string, details: OctoErrorDetails) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -78,13 +84,14 @@ export class OctoError extends Error {
     if (details.serverErrors !== undefined) this.serverErrors = details.serverErrors;
     if (details.attempts !== undefined) this.attempts = details.attempts;
     if (details.path !== undefined) this.path = details.path;
+    if (details.option !== undefined) this.option = details.option;
     Error.captureStackTrace?.(this, OctoError);
   }
 
   /** A plain object for JSON output: never carries secrets, since none are ever stored on the error. */
   toJSON(): Record<string, unknown> {
     const json: Record<string, unknown> = { code: this.code, message: this.message, hint: this.hint };
-    for (const key of ['status', 'method', 'url', 'serverMessage', 'serverErrors', 'attempts', 'path'] as const) {
+    for (const key of ['status', 'method', 'url', 'serverMessage', 'serverErrors', 'attempts', 'path', 'option'] as const) {
       if (this[key] !== undefined) json[key] = this[key];
     }
     return json;

@@ -30,7 +30,7 @@ export { type DependenciesMode, type SelectFilesOptions, selectFiles } from './s
 export { type PackageRoot, productionPackageRoots } from './select/production-dependencies.js';
 export type { ArchiveEntry, EntrySource } from './archive/entry.js';
 export { formatBytes } from './format-bytes.js';
-export { DEFAULT_COMPRESSION_LEVEL, normalizeCompressionLevel, resolveMtime } from './options.js';
+export { DEFAULT_COMPRESSION_LEVEL, normalizeCompressionLevel, resolveMtime } from './options/values.js';
 export {
   type PushOptions,
   type ConnectionOptions,

@@ -4,7 +4,7 @@ import { writeArchiveFile } from './archive/write-archive.js';
 import { OctoError } from './errors.js';
 import { type PackageFormat, normalizeFormat } from './format.js';
 import { resolveIdentity, validateIdentity } from './identity.js';
-import { assertOneOf, normalizeCompressionLevel, resolveMtime } from './options.js';
+import { assertOneOf, normalizeCompressionLevel, resolveMtime } from './options/values.js';
 import { type DependenciesMode, selectFiles } from './select/select-files.js';
 
 export interface PackOptions {

@@ -15,7 +15,7 @@ import { writeArchiveFile, writeArchiveStream } from './archive/write-archive.js
 import { OctoError, isOctoError, readError } from './errors.js';
 import { type PackageFormat, normalizeFormat } from './format.js';
 import { type PackageIdentity, validateIdentity } from './identity.js';
-import { normalizeCompressionLevel, resolveMtime } from './options.js';
+import { normalizeCompressionLevel, resolveMtime } from './options/values.js';
 import type { PackResult } from './pack.js';
 import { selectFiles } from './select/select-files.js';
 

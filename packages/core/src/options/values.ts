@@ -1,4 +1,4 @@
-import { OctoError } from './errors.js';
+import { OctoError } from '../errors.js';
 
 export const DEFAULT_COMPRESSION_LEVEL = 6;
 

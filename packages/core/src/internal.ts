@@ -1,0 +1,6 @@
+/**
+ * Helpers that gulp-octo, grunt-octo and the octojs CLI share, behind `@octojs/core/internal`:
+ * not part of the documented API, and free to change between minor versions.
+ */
+export { type OptionRule, type OptionSchema, checkOptions, describe } from './options/check-options.js';
+export { nearMiss } from './options/near-miss.js';
