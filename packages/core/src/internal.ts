@@ -4,3 +4,4 @@
  */
 export { type OptionRule, type OptionSchema, checkOptions, describe } from './options/check-options.js';
 export { nearMiss } from './options/near-miss.js';
+export { trackTemporary, trackedTemporaries } from './temporary-files.js';

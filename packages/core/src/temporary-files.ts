@@ -1,0 +1,56 @@
+import { rmSync } from 'node:fs';
+
+/**
+ * Temporary files and folders that must not outlive the process: a package being written
+ * (`.partial`), a builder's spool, a push's retry copy. A SIGINT or SIGTERM removes them before
+ * the process ends with that signal, as it would have without us; a normal exit removes what a
+ * crashed operation forgot. Removal is synchronous because a signal leaves no time for more.
+ */
+const tracked = new Set<string>();
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+function removeTracked(): void {
+  for (const file of tracked) {
+    try {
+      rmSync(file, { recursive: true, force: true });
+    } catch {
+      // Nothing more can be done while the process is going down.
+    }
+  }
+  tracked.clear();
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  removeTracked();
+  uninstall();
+  // With our listener gone, the signal's default action (or the application's own listener) runs.
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+function install(): void {
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+  process.on('exit', removeTracked);
+}
+
+function uninstall(): void {
+  for (const signal of SIGNALS) process.off(signal, onSignal);
+  process.off('exit', removeTracked);
+}
+
+/**
+ * Removes `file` (recursively) if the process is interrupted or exits before the returned
+ * function is called. Call that function once the file is renamed into place or removed.
+ */
+export function trackTemporary(file: string): () => void {
+  if (tracked.size === 0) install();
+  tracked.add(file);
+  return () => {
+    tracked.delete(file);
+    if (tracked.size === 0) uninstall();
+  };
+}
+
+/** What is tracked now; for tests. */
+export function trackedTemporaries(): readonly string[] {
+  return [...tracked];
+}
