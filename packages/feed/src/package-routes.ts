@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Exchange, type FeedContext, canView, requirePermission, requireView } from './context.js';
-import { HttpProblem, badRequest, notFound, sendJson } from './http-problem.js';
+import { HttpProblem, badRequest, notFound, sendJson, storageProblem } from './http-problem.js';
 import { checkPackageFileName } from './limits.js';
 import type { OverwriteMode, StoredPackage } from './package-store.js';
 import { collection } from './paging.js';
@@ -109,12 +109,16 @@ export async function uploadPackage(context: FeedContext, exchange: Exchange, sp
     await rm(file.path, { force: true });
     throw badRequest('The uploaded package file had length equal to 0. Please upload a non-empty file.');
   }
-  const result = await context.store.commit({
-    identity: { spaceId: space.id, ...name },
-    mode,
-    file,
-    authorizeOverwrite: () => requirePermission(grant, 'BuiltInFeedAdminister', REPLACE_HELP),
-  });
+  const result = await context.store
+    .commit({
+      identity: { spaceId: space.id, ...name },
+      mode,
+      file,
+      authorizeOverwrite: () => requirePermission(grant, 'BuiltInFeedAdminister', REPLACE_HELP),
+    })
+    .catch((error: unknown) => {
+      throw storageProblem(error) ?? error;
+    });
   if (result.outcome === 'exists') throw new HttpProblem(409, CONFLICT);
   if (result.outcome === 'ignored') {
     if (context.emptyBodyOnIgnore) {

@@ -56,7 +56,7 @@ export function receiveUpload<T>(request: IncomingMessage, options: ReceiveOptio
       settled = true;
       stopTimers();
       request.unpipe(parser);
-      fileStream?.destroy(error); // the spool removes its partial file
+      fileStream?.destroy(); // the spool, if it started, removes its partial file
       parser.destroy();
       // Nobody to answer: free the socket now. Otherwise the answer goes out with `connection: close`.
       if (error instanceof ClientGone) request.socket?.destroy();
