@@ -5,18 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Feed, type FeedOptions, startFeed } from '../src/index.js';
 import { useTempDir } from '../../../test/helpers/temp-dir.js';
-import {
-  ADMIN_KEY,
-  KEYS,
-  PUSH_KEY,
-  eventually,
-  filesUnder,
-  get,
-  multipart,
-  openFileCount,
-  upload,
-  uploadOrThrow,
-} from './helpers/upload.js';
+import { ADMIN_KEY, KEYS, eventually, filesUnder, get, multipart, openFileCount, upload, uploadOrThrow } from './helpers/upload.js';
 
 /** Sends raw bytes and reads until the server closes: what a hand-written hostile client sees. */
 function rawExchange(port: number, chunks: (string | Buffer)[], gapMs = 0): Promise<{ text: string; ms: number }> {
