@@ -66,7 +66,7 @@ describe('feed answers like Octopus', () => {
     // Following Page.Next until it is gone visits every package once.
     const seen: string[] = [];
     for (let link: string | undefined = first.Links['Page.Current']; link;) {
-      const page = (await get(feed.url, link, ADMIN_KEY)).json<Collection>();
+      const page: Collection = (await get(feed.url, link, ADMIN_KEY)).json<Collection>();
       seen.push(...page.Items.map((item) => item.Version!));
       link = page.Links['Page.Next'];
     }
@@ -176,9 +176,9 @@ describe('feed answers like Octopus', () => {
       latest.Items.map((item) => item.Version),
       ['2.0.0'],
     );
-    const one = await packages.get('packages-Client.App.1.1.0');
+    const one = (await packages.get('packages-Client.App.1.1.0')) as unknown as { PackageSizeBytes: number; Hash: string };
     assert.equal(one.PackageSizeBytes, 'contents of Client.App.1.1.0.zip'.length);
-    assert.equal((one as unknown as { Hash: string }).Hash, sha1(Buffer.from('contents of Client.App.1.1.0.zip')));
+    assert.equal(one.Hash, sha1(Buffer.from('contents of Client.App.1.1.0.zip')));
   });
 
   it('takes the curl form of the docs: curl -F "data=@Demo.1.0.0.zip"', async function () {
