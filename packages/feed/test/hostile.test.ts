@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -194,6 +196,46 @@ describe('feed under attack: cannot be knocked over', () => {
   });
 
   describe('a full or read-only disk is answered at once', () => {
+    it('on a real 1 MB file system (tmpfs): a full disk answers 507 at once, a read-only one 500; nothing half-written stays', async function () {
+      const mountPoint = path.join(tmp.path, 'small');
+      mkdirSync(mountPoint);
+      try {
+        execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mountPoint], { stdio: 'ignore' });
+      } catch {
+        console.log('      (skipped: this machine does not let the test mount a small tmpfs)');
+        this.skip();
+      }
+      try {
+        feed = await startFeed({ dataDir: mountPoint, apiKeys: KEYS });
+        assert.equal(
+          (await uploadOrThrow(feed.url, { fileName: 'Small.1.0.0.zip', content: randomBytes(200_000), key: ADMIN_KEY })).status,
+          201,
+        );
+        const full = await uploadOrThrow(feed.url, { fileName: 'Big.1.0.0.zip', content: randomBytes(3_000_000), key: ADMIN_KEY });
+        assert.equal(full.status, 507);
+        assert.match(String(full.json().Errors), /ENOSPC/);
+        assert.ok(await eventually(() => filesUnder(path.join(mountPoint, 'uploads')).length === 0), 'the partial upload is removed');
+        assert.equal(
+          (await uploadOrThrow(feed.url, { fileName: 'Fits.1.0.0.zip', content: randomBytes(100_000), key: ADMIN_KEY })).status,
+          201,
+        );
+        execFileSync('mount', ['-o', 'remount,ro', mountPoint]);
+        const readOnly = await uploadOrThrow(feed.url, { fileName: 'Ro.1.0.0.zip', content: randomBytes(1000), key: ADMIN_KEY });
+        assert.equal(readOnly.status, 500);
+        assert.match(String(readOnly.json().Errors), /EROFS/);
+        assert.deepEqual(
+          feed
+            .packages()
+            .map((record) => record.packageId)
+            .sort(),
+          ['Fits', 'Small'],
+        );
+        await feed.close();
+      } finally {
+        execFileSync('umount', ['-l', mountPoint], { stdio: 'ignore' });
+      }
+    });
+
     for (const [code, status] of [
       ['ENOSPC', 507],
       ['EROFS', 500],

@@ -79,17 +79,18 @@ export async function upload(base: string, options: UploadOptions): Promise<Answ
     });
     void (async () => {
       const size = options.chunk ?? body.length;
-      for (let offset = 0; offset < body.length; offset += size) {
-        if (options.abortAfter !== undefined && offset >= options.abortAfter) {
-          aborted = true;
-          request.destroy();
-          return resolve('aborted');
-        }
+      const end = options.abortAfter ?? body.length;
+      for (let offset = 0; offset < end; offset += size) {
         if (request.destroyed) return;
-        request.write(body.subarray(offset, offset + size));
+        request.write(body.subarray(offset, Math.min(end, offset + size)));
         if (options.pauseMs) await sleep(options.pauseMs);
       }
-      request.end();
+      if (options.abortAfter === undefined) return void request.end();
+      // Let the bytes written so far reach the server, then go away mid-body.
+      await sleep(5);
+      aborted = true;
+      request.destroy();
+      resolve('aborted');
     })().catch(reject);
   });
 }
