@@ -1,16 +1,15 @@
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Exchange, FeedContext } from './context.js';
-import { FaultInjector, isSimulatedCrash } from './faults.js';
-import { HttpProblem, badRequest, internalError, sendJson, sendProblem } from './http-problem.js';
+import type { FeedContext } from './context.js';
+import { FaultInjector } from './faults.js';
 import { type FeedTimeouts, resolveTimeouts } from './limits.js';
 import { PackageStore, type StoredPackage } from './package-store.js';
-import { type Credentials, CredentialTable, redactQuery } from './permissions.js';
+import { type Credentials, CredentialTable } from './permissions.js';
+import { type FeedRequest, requestHandler } from './request-handler.js';
 import type { Space } from './resources.js';
-import { route } from './routes.js';
-import { ClientGone } from './upload-receiver.js';
+
+export type { FeedRequest } from './request-handler.js';
 
 export interface FeedOptions {
   /** Port to listen on; 0 (default) picks a free one. */
@@ -39,14 +38,6 @@ export interface FeedOptions {
   debug?: boolean;
   /** Called with one line per answered request (API keys in the query redacted) and per unexpected error. */
   log?: (line: string) => void;
-}
-
-export interface FeedRequest {
-  method: string;
-  path: string;
-  /** The query string as sent, with any `apikey` value replaced by `REDACTED`. */
-  query: string;
-  status: number;
 }
 
 export interface Feed {
@@ -88,17 +79,6 @@ function checkOptions(options: FeedOptions): void {
   if (typeof options.dataDir !== 'string' || options.dataDir === '') throw new TypeError('dataDir must be a folder path.');
 }
 
-/** The request URL, or a 400 for a target that is not a path (`new URL` would read `//x` as a host). */
-function requestUrl(request: IncomingMessage): URL {
-  const target = request.url ?? '/';
-  if (!target.startsWith('/')) throw badRequest('The request target must be a path.');
-  try {
-    return new URL(`http://feed.invalid${target}`);
-  } catch {
-    throw badRequest('The request target is not a valid URL.');
-  }
-}
-
 /** Starts a local Octopus-compatible built-in feed. */
 export async function startFeed(options: FeedOptions): Promise<Feed> {
   checkOptions(options);
@@ -122,54 +102,7 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
     emptyBodyOnIgnore: options.emptyBodyOnIgnore ?? false,
   };
 
-  const fail = (exchange: Exchange, error: unknown): void => {
-    const { request, response } = exchange;
-    if (error instanceof HttpProblem) return sendProblem(response, error);
-    if (error instanceof ClientGone || isSimulatedCrash(error)) {
-      request.socket?.destroy();
-      return;
-    }
-    log?.(`error: ${debug ? String((error as Error)?.stack ?? error) : String((error as Error)?.message ?? error)}`);
-    if (response.headersSent) return void response.destroy();
-    sendJson(response, 500, internalError(error, debug), { connection: 'close' });
-  };
-
-  const handle = async (exchange: Exchange): Promise<void> => {
-    const { request, response, url, method } = exchange;
-    const delay = faults.takeDelay(method, url.pathname);
-    if (delay) await sleep(delay.ms);
-    const failure = faults.takeStatus(method, url.pathname);
-    if (failure) {
-      request.resume();
-      response.writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers });
-      response.end(failure.body ?? JSON.stringify({ ErrorMessage: `Injected failure (${failure.status}).`, Errors: [] }));
-      return;
-    }
-    await route(context, exchange);
-  };
-
-  const handler = (request: IncomingMessage, response: ServerResponse): void => {
-    const method = (request.method ?? 'GET').toUpperCase();
-    const started = Date.now();
-    let url: URL;
-    try {
-      url = requestUrl(request);
-    } catch (error) {
-      request.resume();
-      return sendProblem(response, error as HttpProblem);
-    }
-    const exchange: Exchange = { request, response, url, method };
-    response.on('close', () => {
-      const entry: FeedRequest = { method, path: url.pathname, query: redactQuery(url.search), status: response.statusCode };
-      requests.push(entry);
-      log?.(`${entry.method} ${entry.path}${entry.query} ${entry.status} ${Date.now() - started} ms`);
-    });
-    handle(exchange).catch((error: unknown) => {
-      // Whatever the route did not read of the body is dropped, not left to stall the socket.
-      if (!request.complete && error instanceof HttpProblem && !request.readableFlowing) request.resume();
-      fail(exchange, error);
-    });
-  };
+  const handler = requestHandler(context, { requests, debug, ...(log && { log }) });
 
   const serverOptions: http.ServerOptions = {
     headersTimeout: timeouts.headers,

@@ -40,47 +40,32 @@ const timedOut = (what: string): HttpProblem =>
  * `connection: close`, after which Node closes the socket.
  */
 export function receiveUpload<T>(request: IncomingMessage, options: ReceiveOptions<T>): Promise<Received<T> | undefined> {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    let fileStream: Readable | undefined;
-    let spooling: Promise<Received<T>> | undefined;
-    let idleTimer: NodeJS.Timeout | undefined;
-    let parser: busboy.Busboy;
+  return new Promise((resolve, reject) => new Reception(request, options, resolve, reject).start());
+}
 
-    const stopTimers = (): void => {
-      clearTimeout(idleTimer);
-      clearTimeout(wholeTimer);
-    };
-    const fail = (error: Error): void => {
-      if (settled) return;
-      settled = true;
-      stopTimers();
-      request.unpipe(parser);
-      fileStream?.destroy(); // the spool, if it started, removes its partial file
-      parser.destroy();
-      // Nobody to answer: free the socket now. Otherwise the answer goes out with `connection: close`.
-      if (error instanceof ClientGone) request.socket?.destroy();
-      reject(error);
-    };
-    const succeed = (value: Received<T> | undefined): void => {
-      if (settled) return;
-      settled = true;
-      stopTimers();
-      resolve(value);
-    };
-    const onTimeout = (what: string): void => fail(timedOut(what));
-    const touch = (): void => {
-      clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => onTimeout(`no part of the body arrived for ${options.timeouts.idleBody} ms`), options.timeouts.idleBody);
-    };
-    const wholeTimer = setTimeout(
-      () => onTimeout(`the body did not arrive within ${options.timeouts.request} ms`),
-      options.timeouts.request,
-    );
-    touch();
+/** One upload being received: its parser, timers, file and the promise it settles once. */
+class Reception<T> {
+  #settled = false;
+  #parser: busboy.Busboy | undefined;
+  #fileStream: Readable | undefined;
+  #spooling: Promise<Received<T>> | undefined;
+  #idleTimer: NodeJS.Timeout | undefined;
+  #wholeTimer: NodeJS.Timeout | undefined;
+  #resetAfter: number | undefined;
 
+  constructor(
+    readonly request: IncomingMessage,
+    readonly options: ReceiveOptions<T>,
+    readonly resolve: (value: Received<T> | undefined) => void,
+    readonly reject: (error: Error) => void,
+  ) {
+    this.#resetAfter = options.resetAfterBytes;
+  }
+
+  start(): void {
+    const { request, options } = this;
     try {
-      parser = busboy({
+      this.#parser = busboy({
         headers: request.headers,
         preservePath: true, // the name is checked as sent: `sub/Demo.1.0.9.zip` is refused, not stripped
         limits: { files: 1, fields: 100, parts: 200, fieldSize: 64 * 1024, headerPairs: 100 },
@@ -88,42 +73,82 @@ export function receiveUpload<T>(request: IncomingMessage, options: ReceiveOptio
         fileHwm: RECEIVE_BUFFER,
       });
     } catch (error) {
-      stopTimers();
       request.resume();
-      reject(badRequest(`The request is not multipart/form-data: ${(error as Error).message}`));
-      return;
+      return this.reject(badRequest(`The request is not multipart/form-data: ${(error as Error).message}`));
     }
-
-    parser.on('file', (_field, stream, info) => {
-      if (settled) return void stream.resume();
-      fileStream = stream;
-      let name: T;
-      try {
-        name = options.checkName(info.filename ?? '');
-      } catch (error) {
-        return fail(error as Error);
-      }
-      spooling = spool(stream, options.spoolFolder, options.faults).then((file) => ({ name, file }));
-      spooling.catch((error: unknown) => {
-        const problem = storageProblem(error);
-        if (problem) fail(problem);
-      });
-    });
-    parser.on('error', (error: Error) => fail(badRequest(`The multipart body could not be read: ${error.message}`)));
+    const { request: timeouts } = options.timeouts;
+    this.#wholeTimer = setTimeout(() => this.#fail(timedOut(`the body did not arrive within ${timeouts} ms`)), timeouts);
+    this.#touch();
+    const parser = this.#parser;
+    parser.on('file', (_field, stream, info) => this.#onFile(stream, info.filename ?? ''));
+    parser.on('error', (error: Error) => this.#fail(badRequest(`The multipart body could not be read: ${error.message}`)));
     parser.on('close', () => {
-      if (!spooling) return succeed(undefined);
-      spooling.then(succeed, (error: unknown) => fail(storageProblem(error) ?? (error as Error)));
+      if (!this.#spooling) return this.#succeed(undefined);
+      this.#spooling.then(
+        (value) => this.#succeed(value),
+        (error: unknown) => this.#fail(storageProblem(error) ?? (error as Error)),
+      );
     });
-    request.on('data', (chunk: Buffer) => {
-      touch();
-      if (options.resetAfterBytes === undefined || settled) return;
-      options.resetAfterBytes -= chunk.byteLength;
-      if (options.resetAfterBytes <= 0) fail(new ClientGone('connection reset by fault injection'));
-    });
+    request.on('data', (chunk: Buffer) => this.#onData(chunk));
     request.on('close', () => {
-      if (!request.complete) fail(new ClientGone('the client went away'));
+      if (!request.complete) this.#fail(new ClientGone('the client went away'));
     });
-    request.on('error', (error) => fail(new ClientGone(error.message)));
+    request.on('error', (error) => this.#fail(new ClientGone(error.message)));
     request.pipe(parser);
-  });
+  }
+
+  #onFile(stream: Readable, fileName: string): void {
+    if (this.#settled || this.#fileStream) return void stream.resume();
+    this.#fileStream = stream;
+    let name: T;
+    try {
+      name = this.options.checkName(fileName);
+    } catch (error) {
+      return this.#fail(error as Error);
+    }
+    this.#spooling = spool(stream, this.options.spoolFolder, this.options.faults).then((file) => ({ name, file }));
+    this.#spooling.catch((error: unknown) => {
+      // A full disk is answered now, not after the rest of the body.
+      const problem = storageProblem(error);
+      if (problem) this.#fail(problem);
+    });
+  }
+
+  #onData(chunk: Buffer): void {
+    this.#touch();
+    if (this.#resetAfter === undefined || this.#settled) return;
+    this.#resetAfter -= chunk.byteLength;
+    if (this.#resetAfter <= 0) this.#fail(new ClientGone('connection reset by fault injection'));
+  }
+
+  #touch(): void {
+    const { idleBody } = this.options.timeouts;
+    clearTimeout(this.#idleTimer);
+    if (this.#settled) return;
+    this.#idleTimer = setTimeout(() => this.#fail(timedOut(`no part of the body arrived for ${idleBody} ms`)), idleBody);
+  }
+
+  #stopTimers(): void {
+    clearTimeout(this.#idleTimer);
+    clearTimeout(this.#wholeTimer);
+  }
+
+  #succeed(value: Received<T> | undefined): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#stopTimers();
+    this.resolve(value);
+  }
+
+  #fail(error: Error): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#stopTimers();
+    if (this.#parser) this.request.unpipe(this.#parser);
+    this.#fileStream?.destroy(); // the spool, if it started, removes its partial file
+    this.#parser?.destroy();
+    // Nobody to answer: free the socket now. Otherwise the answer goes out with `connection: close`.
+    if (error instanceof ClientGone) this.request.socket?.destroy();
+    this.reject(error);
+  }
 }
