@@ -97,7 +97,7 @@ export class PackageStore {
   }
 
   async #loadFolder(folder: string): Promise<void> {
-    const names = await readdir(folder);
+    const names = await readdir(folder).catch(() => [] as string[]); // not a folder: not ours
     const found = new Map<string, Entry>();
     for (const name of names) {
       if (name.endsWith(TEMPORARY_SUFFIX)) {
@@ -157,9 +157,18 @@ export class PackageStore {
   }
 
   /**
-   * The one write path (package uploads, and later delta uploads and build information): serialised per space,
-   * package id and version, it decides against what is stored at that moment, then moves the new file in under
-   * a fresh name, replaces the record atomically (the commit), and only then removes the old file.
+   * Runs `task` under the lock `commit` takes for this space, package id and version: for writes that belong to a
+   * package without being its file (build information, with `writeFileAtomic` from durable.ts).
+   */
+  exclusive<T>(identity: { spaceId: string; packageId: string; version: string }, task: () => Promise<T>): Promise<T> {
+    return this.#locks.run(keyOf(identity), task);
+  }
+
+  /**
+   * The one write path for a package file: serialised per space, package id and version, it decides against what
+   * is stored at that moment, then moves the new file in under a fresh name, replaces the record atomically (the
+   * commit), and only then removes the old file. An upload spools its body with `spool()`; a delta upload spools
+   * the file it rebuilds from the base package the same way, then commits it here.
    */
   async commit(request: CommitRequest): Promise<CommitResult> {
     const { identity, file } = request;

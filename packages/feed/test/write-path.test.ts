@@ -5,7 +5,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { type Feed, type FeedOptions, WRITE_STEPS, startFeed } from '../src/index.js';
+import { Readable } from 'node:stream';
+import { type Feed, FaultInjector, type FeedOptions, WRITE_STEPS, startFeed } from '../src/index.js';
+import { PackageStore } from '../src/package-store.js';
+import { spool } from '../src/spool.js';
 import { useTempDir } from '../../../test/helpers/temp-dir.js';
 import { ADMIN_KEY, KEYS, filesUnder, readBytes, sha1, upload, uploadOrThrow } from './helpers/upload.js';
 
@@ -137,6 +140,32 @@ describe('feed write path: never loses a package', () => {
         await current.close();
       }
     }
+  });
+
+  it('the write lock is shared: work under store.exclusive for a package holds its uploads back, other packages go on', async () => {
+    const own = await PackageStore.open(path.join(tmp.path, 'own'), new FaultInjector());
+    const order: string[] = [];
+    let release!: () => void;
+    const held = own.exclusive({ spaceId: 'Spaces-1', packageId: 'lock.me', version: '1.0' }, async () => {
+      order.push('exclusive start');
+      await new Promise<void>((resolve) => (release = resolve));
+      order.push('exclusive end');
+    });
+    const commitOf = async (packageId: string): Promise<void> => {
+      const file = await spool(Readable.from([Buffer.from(packageId)]), own.uploadsFolder, new FaultInjector());
+      await own.commit({
+        identity: { spaceId: 'Spaces-1', packageId, version: '1.0.0', extension: '.zip', fileName: `${packageId}.1.0.0.zip` },
+        mode: 'FailIfExists',
+        file,
+      });
+      order.push(`commit ${packageId}`);
+    };
+    const same = commitOf('Lock.Me');
+    await commitOf('Other');
+    assert.deepEqual(order, ['exclusive start', 'commit Other']);
+    release();
+    await Promise.all([held, same]);
+    assert.deepEqual(order, ['exclusive start', 'commit Other', 'exclusive end', 'commit Lock.Me']);
   });
 
   it('start-up removes leftovers: spooled uploads, temporary records, files no record names', async () => {
