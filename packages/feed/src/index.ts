@@ -1,7 +1,10 @@
 export { type Feed, type FeedOptions, type FeedRequest, startFeed } from './feed.js';
-export { FaultInjector, type FaultMatch } from './faults.js';
-export { type Credentials, type Grant, type Permission, ALL_PERMISSIONS } from './permissions.js';
+export { FaultInjector, type FaultMatch, type WriteStep, type DiskFaultPlace, WRITE_STEPS, SimulatedCrash } from './faults.js';
+export { type FeedTimeouts, DEFAULT_TIMEOUTS } from './limits.js';
+export { type Credentials, type Grant, type Permission, type FeedUser, ALL_PERMISSIONS } from './permissions.js';
 export type { Space } from './resources.js';
-export type { StoredPackage } from './package-store.js';
-export { parsePackageFileName, versionKey, compareVersions } from './package-name.js';
+export type { StoredPackage, OverwriteMode } from './package-store.js';
+export { parsePackageFileName } from './package-name.js';
+export { versionKey, compareVersions } from './version.js';
+export { defaultDataDir } from './data-dir.js';
 export { runFeedCli } from './cli.js';

@@ -1,4 +1,5 @@
 import type { StoredPackage } from './package-store.js';
+import type { FeedUser } from './permissions.js';
 
 export interface Space {
   id: string;
@@ -75,14 +76,24 @@ export function packageResource(prefix: string, record: StoredPackage): unknown 
   };
 }
 
-export function collection(itemType: string, items: unknown[], self: string): Record<string, unknown> {
+/** The user a credential signs in as: `GET /api/users/me` (octopus-api.md §2.3, C# default-space lookup). */
+export function userResource(prefix: string, user: FeedUser | undefined): Record<string, unknown> {
+  const id = user?.id ?? 'Users-1';
+  const username = user?.username ?? 'octojs-feed';
   return {
-    ItemType: itemType,
-    TotalResults: items.length,
-    ItemsPerPage: Math.max(items.length, 30),
-    NumberOfPages: 1,
-    LastPageNumber: 0,
-    Items: items,
-    Links: { Self: self },
+    Id: id,
+    Username: username,
+    DisplayName: user?.displayName ?? username,
+    IsActive: true,
+    IsService: false,
+    EmailAddress: user?.emailAddress ?? null,
+    CanPasswordBeEdited: false,
+    IsRequestor: true,
+    Links: {
+      Self: `${prefix}/api/users/${id}`,
+      Permissions: `${prefix}/api/users/${id}/permissions`,
+      Spaces: `${prefix}/api/users/${id}/spaces`,
+      ApiKeys: `${prefix}/api/users/${id}/apikeys{/id}{?skip,take}`,
+    },
   };
 }

@@ -1,0 +1,49 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FaultInjector } from './faults.js';
+import { HttpProblem } from './http-problem.js';
+import type { FeedTimeouts } from './limits.js';
+import type { PackageStore } from './package-store.js';
+import type { CredentialTable, Grant, Permission } from './permissions.js';
+import type { Space } from './resources.js';
+
+/** What every route needs: the feed's settings and state, fixed at start-up. */
+export interface FeedContext {
+  prefix: string;
+  spaces: readonly Space[];
+  defaultSpace: Space;
+  store: PackageStore;
+  faults: FaultInjector;
+  apiKeys: CredentialTable;
+  accessTokens: CredentialTable;
+  timeouts: Required<FeedTimeouts>;
+  legacy: boolean;
+  emptyBodyOnIgnore: boolean;
+}
+
+/** One request on its way through the routes. */
+export interface Exchange {
+  request: IncomingMessage;
+  response: ServerResponse;
+  url: URL;
+  method: string;
+}
+
+export function requirePermission(grant: Grant, permission: Permission, helpText: string): void {
+  if (!grant.permissions.includes(permission)) {
+    throw new HttpProblem(
+      403,
+      `You do not have permission to perform this action. Please contact your Octopus administrator. Missing permission: ${permission}`,
+      [],
+      helpText,
+    );
+  }
+}
+
+export function canView(grant: Grant): boolean {
+  return grant.permissions.includes('FeedView') || grant.permissions.includes('BuiltInFeedAdminister');
+}
+
+export function requireView(grant: Grant): void {
+  if (!canView(grant))
+    requirePermission(grant, 'FeedView', 'This action requires permission to view the packages in the built-in repository.');
+}
