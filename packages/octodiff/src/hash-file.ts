@@ -1,0 +1,30 @@
+import { Worker } from 'node:worker_threads';
+import { readFailed } from './sources.js';
+
+// The delta header carries the new file's SHA-1, a whole pass over the file. When the file is on disk, a worker
+// thread reads and hashes it while the main thread matches chunks, so the two passes overlap on two cores.
+// Plain CommonJS evaluated in the worker: no module resolution, so it works the same from dist and from sources.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const crypto = require('node:crypto');
+const hash = crypto.createHash('sha1');
+fs.createReadStream(workerData, { highWaterMark: 4 << 20 })
+  .on('data', (chunk) => hash.update(chunk))
+  .on('error', (error) => parentPort.postMessage({ error: { message: error.message, code: error.code } }))
+  .on('end', () => parentPort.postMessage({ sha1: hash.digest('hex') }));
+`;
+
+/** SHA-1 of the file at `path` as hex, computed on a worker thread. */
+export function sha1OfFileInWorker(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: path });
+    worker.once('message', (message: { sha1?: string; error?: { message: string; code?: string } }) => {
+      if (message.sha1 !== undefined) resolve(message.sha1);
+      else reject(readFailed(Object.assign(new Error(message.error?.message), { code: message.error?.code }), 'new file', path));
+      void worker.terminate();
+    });
+    worker.once('error', (error) => reject(readFailed(error, 'new file', path)));
+    worker.once('exit', (code) => reject(readFailed(new Error(`the hashing thread exited with code ${code}`), 'new file', path)));
+  });
+}
