@@ -38,6 +38,11 @@ export class DeltaCursor {
     return view;
   }
 
+  /** Up to `n` available bytes, without taking them. */
+  peek(n: number): Buffer {
+    return this.buffer.subarray(this.start, Math.min(this.end, this.start + n));
+  }
+
   /** Takes up to `max` bytes, at least one unless the delta has ended; the view is valid until the next read. */
   async takeSome(max: number): Promise<Buffer> {
     if (this.start === this.end) await this.ensure(1);
@@ -57,12 +62,13 @@ const invalid = (message: string, offset: number) =>
 /** Reads the delta header and returns the SHA-1 of the file the delta builds. */
 export async function readDeltaHeader(cursor: DeltaCursor): Promise<Buffer> {
   const fixed = DELTA_MAGIC.length + 1 + 1 + HASH_ALGORITHM.length;
-  if (!(await cursor.ensure(DELTA_MAGIC.length))) {
-    if (!(await cursor.ensure(1))) throw invalid('The delta is empty.', 0);
-    throw truncated('the header', cursor.offset);
-  }
-  if (!cursor.take(DELTA_MAGIC.length).equals(DELTA_MAGIC))
+  const whole = await cursor.ensure(DELTA_MAGIC.length);
+  const start = cursor.peek(DELTA_MAGIC.length);
+  if (start.length === 0) throw invalid('The delta is empty.', 0);
+  if (!start.equals(DELTA_MAGIC.subarray(0, start.length)))
     throw invalid('The delta does not start with the Octodiff delta header "OCTODELTA".', 0);
+  if (!whole) throw truncated('the header', start.length);
+  cursor.take(DELTA_MAGIC.length);
   if (!(await cursor.ensure(2))) throw truncated('the header', cursor.offset);
   const version = cursor.take(1)[0];
   if (version !== FORMAT_VERSION)
