@@ -124,10 +124,16 @@ describe('applyDelta refuses bad deltas', () => {
       const basisPath = path.join(dir.path, 'basis');
       fs.writeFileSync(basisPath, basis);
       const output = path.join(dir.path, 'out');
-      const error = await applyDelta(basisPath, delta.subarray(0, delta.length - 3), output).catch((e: unknown) => e as OctodiffError);
+      const error = await applyDelta(basisPath, delta.subarray(0, delta.length - 3), output).then(
+        () => assert.fail('applied'),
+        (e: unknown) => e as OctodiffError,
+      );
       assert.equal(error.code, 'ERR_OCTODIFF_TRUNCATED_DELTA');
       assert.deepEqual(fs.readdirSync(dir.path), ['basis']);
-      const missing = await applyDelta(path.join(dir.path, 'nope'), delta, output).catch((e: unknown) => e as OctodiffError);
+      const missing = await applyDelta(path.join(dir.path, 'nope'), delta, output).then(
+        () => assert.fail('applied'),
+        (e: unknown) => e as OctodiffError,
+      );
       assert.equal(missing.code, 'ERR_OCTODIFF_READ_FAILED');
       assert.equal(missing.path, path.join(dir.path, 'nope'));
       assert.equal((missing.cause as NodeJS.ErrnoException).code, 'ENOENT');
