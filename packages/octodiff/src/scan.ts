@@ -14,19 +14,21 @@ export function scanAdler32(
   removeTable: Int32Array,
   state: Int32Array,
 ): number {
-  const { table, mask, shift } = index;
+  const { filter, filterShift, table, mask, shift } = index;
   let a = state[0]!;
   let b = state[1]!;
   for (;;) {
     const key = (b << 16) | a;
-    let slot = Math.imul(key, HASH_MULTIPLIER) >>> shift;
-    while (table[(slot << 1) + 1] !== 0) {
-      if (table[slot << 1] === key) {
-        state[0] = a;
-        state[1] = b;
-        return pos;
+    const hash = Math.imul(key, HASH_MULTIPLIER);
+    const bit = hash >>> filterShift;
+    if ((filter[bit >>> 5]! & (1 << (bit & 31))) !== 0) {
+      for (let slot = hash >>> shift; table[(slot << 1) + 1] !== 0; slot = (slot + 1) & mask) {
+        if (table[slot << 1] === key) {
+          state[0] = a;
+          state[1] = b;
+          return pos;
+        }
       }
-      slot = (slot + 1) & mask;
     }
     if (pos === last) break;
     const out = buf[pos]!;
@@ -51,19 +53,21 @@ export function scanAdler32V2(
   removeTable: Int32Array,
   state: Int32Array,
 ): number {
-  const { table, mask, shift } = index;
+  const { filter, filterShift, table, mask, shift } = index;
   let a = state[0]!;
   let b = state[1]!;
   for (;;) {
     const key = (b << 16) | a;
-    let slot = Math.imul(key, HASH_MULTIPLIER) >>> shift;
-    while (table[(slot << 1) + 1] !== 0) {
-      if (table[slot << 1] === key) {
-        state[0] = a;
-        state[1] = b;
-        return pos;
+    const hash = Math.imul(key, HASH_MULTIPLIER);
+    const bit = hash >>> filterShift;
+    if ((filter[bit >>> 5]! & (1 << (bit & 31))) !== 0) {
+      for (let slot = hash >>> shift; table[(slot << 1) + 1] !== 0; slot = (slot + 1) & mask) {
+        if (table[slot << 1] === key) {
+          state[0] = a;
+          state[1] = b;
+          return pos;
+        }
       }
-      slot = (slot + 1) & mask;
     }
     if (pos === last) break;
     const out = buf[pos]!;
