@@ -28,4 +28,7 @@ else if (step === 'delta') result = await createDelta(args[0], fs.readFileSync(a
 else if (step === 'apply') result = await applyDelta(args[0], args[1], args[2]);
 else throw new Error(`unknown step ${step}`);
 const seconds = (performance.now() - started) / 1000;
-console.log(JSON.stringify({ seconds, rssMb: process.resourceUsage().maxRSS / 1024, result }));
+// VmHWM, not resourceUsage().maxRSS: Linux carries ru_maxrss over from the forking parent.
+const hwm = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+const rssMb = (hwm ? Number(hwm[1]) : process.resourceUsage().maxRSS) / 1024;
+console.log(JSON.stringify({ seconds, rssMb, result }));
