@@ -129,6 +129,11 @@ async function deltaInto(
   }
 }
 
+/**
+ * Feeds the new file to the matcher. Two buffers: while the matcher works through one, the next read fills
+ * the other. Each has `chunkSize` bytes of headroom in front, where the bytes the matcher has not finished
+ * with (at most one chunk) are copied before it goes through the buffer.
+ */
 async function matchAll(
   reader: BlockReader,
   signature: Signature,
@@ -137,20 +142,24 @@ async function matchAll(
   hash: crypto.Hash | undefined,
 ): Promise<number> {
   const matcher = new Matcher(signature, buildChunkIndex(signature), writer);
-  // Room for a full read after the at most chunk-size bytes kept from the previous one.
-  const buf = Buffer.allocUnsafe(bufferSize + signature.chunkSize);
-  let length = 0;
+  const head = signature.chunkSize;
+  const buffers = [Buffer.allocUnsafe(head + bufferSize), Buffer.allocUnsafe(head + bufferSize)] as const;
+  let carry = buffers[1].subarray(0, 0);
   let total = 0;
-  for (;;) {
-    const read = await reader.read(buf, length, bufferSize);
-    if (hash && read > 0) hash.update(buf.subarray(length, length + read));
-    length += read;
+  let pending = reader.read(buffers[0], head, bufferSize);
+  for (let turn = 0; ; turn ^= 1) {
+    const buf = buffers[turn]!;
+    const read = await pending;
     total += read;
+    if (hash && read > 0) hash.update(buf.subarray(head, head + read));
+    buf.set(carry, head - carry.length);
     const end = read < bufferSize;
-    const done = matcher.process(buf, length, end);
+    // The other buffer's carry has just been copied out, so the next read may fill it.
+    if (!end) pending = reader.read(buffers[turn ^ 1]!, head, bufferSize);
+    const view = buf.subarray(head - carry.length, head + read);
+    const done = matcher.process(view, view.length, end);
     if (end) return total;
-    buf.copyWithin(0, done, length);
-    length -= done;
+    carry = view.subarray(done);
     await writer.drain();
   }
 }
