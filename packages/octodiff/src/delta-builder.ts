@@ -110,10 +110,11 @@ async function deltaInto(
   knownSha1: Buffer | undefined,
 ): Promise<DeltaResult> {
   const reader = await openBlockReader(newFile, 'new file');
+  const stopWorker = new AbortController();
   try {
     let workerSha1: Promise<string> | undefined;
     if (knownSha1 === undefined && reader.path !== undefined && (await fs.stat(reader.path)).size >= WORKER_HASH_MIN_SIZE) {
-      workerSha1 = sha1OfFileInWorker(reader.path);
+      workerSha1 = sha1OfFileInWorker(reader.path, stopWorker.signal);
       workerSha1.catch(() => {});
     }
     const hash = knownSha1 === undefined && workerSha1 === undefined ? crypto.createHash('sha1') : undefined;
@@ -125,6 +126,7 @@ async function deltaInto(
     if (knownSha1 === undefined) await sink.patch!(deltaHeader(sha1), 0);
     return { size: DELTA_HEADER_LENGTH + writer.written, sha1: sha1.toString('hex'), newFileSize, ...writer.stats };
   } finally {
+    stopWorker.abort();
     await reader.close();
   }
 }

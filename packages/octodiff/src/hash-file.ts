@@ -15,10 +15,11 @@ fs.createReadStream(workerData, { highWaterMark: 4 << 20 })
   .on('end', () => parentPort.postMessage({ sha1: hash.digest('hex') }));
 `;
 
-/** SHA-1 of the file at `path` as hex, computed on a worker thread. */
-export function sha1OfFileInWorker(path: string): Promise<string> {
+/** SHA-1 of the file at `path` as hex, computed on a worker thread; `signal` stops the thread (the build failed). */
+export function sha1OfFileInWorker(path: string, signal?: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: path });
+    signal?.addEventListener('abort', () => void worker.terminate(), { once: true });
     worker.once('message', (message: { sha1?: string; error?: { message: string; code?: string } }) => {
       if (message.sha1 !== undefined) resolve(message.sha1);
       else reject(readFailed(Object.assign(new Error(message.error?.message), { code: message.error?.code }), 'new file', path));

@@ -180,3 +180,33 @@ describe('signatures and options are checked', () => {
     assert.match(await message(createSignature(42 as unknown as Buffer)), /file path, a Uint8Array or a readable stream/);
   });
 });
+
+describe('write failures', () => {
+  const dir = useTempDir();
+
+  it('an output stream that fails gives ERR_OCTODIFF_WRITE_FAILED with the stream error as cause', async () => {
+    const { Writable } = await import('node:stream');
+    const failing = new Writable({
+      write(_chunk, _encoding, done) {
+        done(new Error('disk on fire'));
+      },
+    });
+    const error = await createDelta(newFile, await createSignature(basis), failing).then(
+      () => assert.fail('written'),
+      (e: unknown) => e as OctodiffError,
+    );
+    assert.equal(error.code, 'ERR_OCTODIFF_WRITE_FAILED');
+    assert.equal((error.cause as Error).message, 'disk on fire');
+  });
+
+  it('an output path in a missing folder gives ERR_OCTODIFF_WRITE_FAILED with the path, and nothing is left', async () => {
+    const output = path.join(dir.path, 'missing', 'delta');
+    const error = await createDelta(newFile, await createSignature(basis), output).then(
+      () => assert.fail('written'),
+      (e: unknown) => e as OctodiffError,
+    );
+    assert.equal(error.code, 'ERR_OCTODIFF_WRITE_FAILED');
+    assert.equal(error.path, output);
+    assert.deepEqual(fs.readdirSync(dir.path), []);
+  });
+});
