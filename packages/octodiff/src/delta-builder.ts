@@ -17,7 +17,7 @@ import { type ByteInput, type BlockReader, openBlockReader } from './sources.js'
 export interface DeltaOptions {
   /** The new file's SHA-1 as hex, when the caller already has it: saves a pass over the file. Default: computed. */
   sha1?: string;
-  /** Bytes of the new file read at a time, 1 MiB to 256 MiB. Default 16 MiB. */
+  /** Bytes of the new file read at a time, 1 MiB to 256 MiB. Default 8 MiB. */
   bufferSize?: number;
   /** Folder for the spool file used when writing to a stream without `sha1` from a stream input. Default os.tmpdir(). */
   tempDirectory?: string;
@@ -49,7 +49,7 @@ export async function createDelta(
 ): Promise<DeltaResult> {
   checkKeys(options, KNOWN, 'createDelta');
   const knownSha1 = checkSha1(options?.sha1, 'sha1');
-  const bufferSize = checkInteger(options?.bufferSize, 'bufferSize', MiB, 256 * MiB, 16 * MiB);
+  const bufferSize = checkInteger(options?.bufferSize, 'bufferSize', MiB, 256 * MiB, 8 * MiB);
   const parsed = signature instanceof Uint8Array ? parseSignature(signature) : signature;
   if (typeof output === 'string' || knownSha1 !== undefined) {
     const sink = typeof output === 'string' ? await openFileSink(output) : streamSink(output);

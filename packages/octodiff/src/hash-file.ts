@@ -9,7 +9,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const crypto = require('node:crypto');
 const hash = crypto.createHash('sha1');
-fs.createReadStream(workerData, { highWaterMark: 4 << 20 })
+fs.createReadStream(workerData, { highWaterMark: 1 << 20 })
   .on('data', (chunk) => hash.update(chunk))
   .on('error', (error) => parentPort.postMessage({ error: { message: error.message, code: error.code } }))
   .on('end', () => parentPort.postMessage({ sha1: hash.digest('hex') }));
