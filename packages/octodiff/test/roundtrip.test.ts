@@ -3,7 +3,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { useTempDir } from '../../../test/helpers/temp-dir.js';
-import { type RollingChecksumName, applyDelta, createDelta, createSignature, rollingChecksum, rotateChecksum } from '../src/index.js';
+import {
+  type RollingChecksumName,
+  applyDelta,
+  createDelta,
+  createSignature,
+  parseSignature,
+  rollingChecksum,
+  rotateChecksum,
+  writeSignature,
+} from '../src/index.js';
 import { type Command, collector, commandsOf, prng, randomBytes } from './helpers.js';
 
 const CHECKSUMS: RollingChecksumName[] = ['Adler32', 'Adler32V2'];
@@ -180,6 +189,32 @@ describe('delta files and paths', () => {
       const out = collector();
       await createDelta(typeof input === 'function' ? input() : input, signature, out.stream, options);
       assert.ok(out.bytes().equals(expected));
+    }
+  });
+
+  it('writeSignature writes the same bytes as createSignature, to a path and to a stream; a parsed Signature is reusable', async () => {
+    const random = prng(17);
+    const basis = randomBytes(random, 5 << 20);
+    const basisPath = path.join(dir.path, 'basis');
+    fs.writeFileSync(basisPath, basis);
+    for (const options of [{}, { chunkSize: 128, rollingChecksum: 'Adler32V2' as const }, { chunkSize: 31_744 }]) {
+      const expected = await createSignature(basis, options);
+      const signaturePath = path.join(dir.path, 'signature');
+      assert.equal((await writeSignature(basisPath, signaturePath, options)).size, expected.length);
+      assert.ok(fs.readFileSync(signaturePath).equals(expected));
+      const out = collector();
+      await writeSignature(fs.createReadStream(basisPath), out.stream, options);
+      assert.ok(out.bytes().equals(expected));
+      const parsed = parseSignature(expected);
+      assert.equal(parsed.basisLength, basis.length);
+      assert.equal(parsed.chunkSize, options.chunkSize ?? 2048);
+      for (const newFile of [Buffer.concat([basis.subarray(1000), basis.subarray(0, 5000)])]) {
+        const delta = collector();
+        await createDelta(newFile, parsed, delta.stream);
+        const rebuilt = collector();
+        await applyDelta(basis, delta.bytes(), rebuilt.stream);
+        assert.ok(rebuilt.bytes().equals(newFile));
+      }
     }
   });
 });
