@@ -1,9 +1,10 @@
-// npm run bench [-- --only pack|push] [--quick] [--runs N]
+// npm run bench [-- --only pack|push|delta] [--quick] [--runs N] [--delta-mb N]
 // Packs generated trees and pushes generated packages with octojs and with its peers, one after another in this
 // run, each in its own process, and prints whole-process medians (wall time; peak RSS from GNU time) as tables.
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchDelta, deltaTable } from './delta-bench.js';
 import { benchPack, packTable } from './pack-bench.js';
 import { benchPush, pushTable } from './push-bench.js';
 import { makeAppTree, makeLargeTree } from './trees.js';
@@ -13,6 +14,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     quick: { type: 'boolean', default: false },
     runs: { type: 'string' },
+    'delta-mb': { type: 'string' },
   },
 });
 const quick = values.quick!;
@@ -39,4 +41,11 @@ if (!values.only || values.only === 'push') {
   }
   console.log(`\n## Push over loopback, the receiver in its own process (1 GiB: median of ${runs}${quick ? '' : '; 5 GiB: 1 run'})\n`);
   console.log(pushTable(rows));
+}
+
+if (!values.only || values.only === 'delta') {
+  const sizeMb = Number(values['delta-mb'] ?? (quick ? 256 : 1024));
+  const { rows, summary } = benchDelta(root, sizeMb, runs);
+  console.log(`\n## Delta: ${summary} (median of ${runs}; each step in its own process)\n`);
+  console.log(deltaTable(rows));
 }
