@@ -77,6 +77,23 @@ describe('feed write path: never loses a package', () => {
     assert.deepEqual(storedIntact(again), bytes, 'the same package after a restart');
   });
 
+  it('versions that differ only past what a Number holds are two packages; 1.0 and 1.0.0.0 are one', async () => {
+    const current = await start();
+    const send = async (fileName: string): Promise<number> =>
+      (await uploadOrThrow(current.url, { fileName, content: Buffer.from(fileName), key: ADMIN_KEY })).status;
+    assert.equal(await send('Big.1.0.99999999999999999999.zip'), 201);
+    assert.equal(await send('Big.1.0.100000000000000000000.zip'), 201);
+    assert.equal(await send('Small.1.0.zip'), 201);
+    assert.equal(await send('Small.1.0.0.0.zip'), 409);
+    assert.deepEqual(
+      current
+        .packages()
+        .map((record) => record.version)
+        .sort(),
+      ['1.0', '1.0.100000000000000000000', '1.0.99999999999999999999'],
+    );
+  });
+
   for (const step of WRITE_STEPS) {
     it(`an overwrite that crashes after '${step}' leaves the old package or the new one, whole, and no temporary file`, async () => {
       const old = randomBytes(40_000);
