@@ -128,14 +128,14 @@ export class Matcher {
       const chunk = order[p]!;
       if (checksums[chunk] !== checksum) break;
       if (lengths[chunk] !== size) continue;
-      hash ??= crypto.hash('sha1', buf.subarray(pos, pos + size), 'binary');
+      hash ??= sha1Of(buf, pos, size);
       if (this.equalsSha1(hash, chunk)) return chunk;
     }
     return -1;
   }
 
   private sameSha1(buf: Buffer, pos: number, size: number, chunk: number): boolean {
-    return this.equalsSha1(crypto.hash('sha1', buf.subarray(pos, pos + size), 'binary'), chunk);
+    return this.equalsSha1(sha1Of(buf, pos, size), chunk);
   }
 
   private equalsSha1(hash: string, chunk: number): boolean {
@@ -167,4 +167,10 @@ export class Matcher {
     if (this.literal < 0) this.literal = 0;
     return dropped;
   }
+}
+
+/** SHA-1 of `buf[pos, pos + size)` as a latin1 string: the cheapest digest form to compare byte by byte. */
+function sha1Of(buf: Buffer, pos: number, size: number): string {
+  // A plain Uint8Array view is cheaper to make than Buffer#subarray, and this runs once per chunk.
+  return crypto.hash('sha1', new Uint8Array(buf.buffer, buf.byteOffset + pos, size), 'binary');
 }

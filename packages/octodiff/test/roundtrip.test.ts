@@ -97,6 +97,33 @@ describe('delta round trips: applying the delta rebuilds the new file exactly', 
   }
 
   for (const rolling of CHECKSUMS) {
+    it(`edits next to the 1 MiB read-buffer boundaries, ${rolling}, chunk sizes 128 and 31744`, async () => {
+      const random = prng(rolling.length * 1000 + 1);
+      const basis = randomBytes(random, (3 << 20) + 777);
+      const parts: Buffer[] = [];
+      let from = 0;
+      // An insertion, a deletion and a changed byte within a chunk of each boundary the delta builder meets.
+      for (const [k, kind] of [
+        [1, 'insert'],
+        [2, 'delete'],
+        [3, 'change'],
+      ] as const) {
+        const at = k * (1 << 20) - 50 + Math.floor(random() * 100);
+        parts.push(basis.subarray(from, at));
+        if (kind === 'insert') parts.push(randomBytes(random, 40));
+        if (kind === 'change') parts.push(Buffer.from([basis[at]! ^ 1]));
+        from = kind === 'insert' ? at : at + (kind === 'delete' ? 300 : 1);
+      }
+      parts.push(basis.subarray(from));
+      const newFile = Buffer.concat(parts);
+      for (const chunkSize of [128, 31_744]) {
+        const { result } = await roundTrip(basis, newFile, chunkSize, rolling, random);
+        assert.ok(result.copiedBytes > newFile.length - 8 * chunkSize, `only ${result.copiedBytes} of ${newFile.length} bytes copied`);
+      }
+    });
+  }
+
+  for (const rolling of CHECKSUMS) {
     it(`edge cases with ${rolling}: empty files, files shorter than a chunk, a basis larger than the new file`, async () => {
       const random = prng(7);
       const basis = randomBytes(random, 40_000);
