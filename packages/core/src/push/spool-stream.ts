@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { OctoError } from '../errors.js';
+import { trackTemporary } from '../temporary-files.js';
 
 export interface SpooledFile {
   /** `<temporary folder>/<name>`: the file keeps the package's name, which is what a push sends. */
@@ -21,8 +22,12 @@ export interface SpooledFile {
  */
 export async function spoolStream(stream: Readable, name: string): Promise<SpooledFile> {
   const folder = await mkdtemp(path.join(os.tmpdir(), 'octojs-push-'));
+  const untrack = trackTemporary(folder); // a SIGINT or SIGTERM removes it
   const file = path.join(folder, path.basename(name));
-  const dispose = (): Promise<void> => rm(folder, { recursive: true, force: true });
+  const dispose = async (): Promise<void> => {
+    await rm(folder, { recursive: true, force: true });
+    untrack();
+  };
   try {
     await pipeline(stream, createWriteStream(file));
   } catch (error) {
