@@ -1,4 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { SpoolFile } from '../archive/spool-file.js';
@@ -20,7 +23,7 @@ export class StreamPackage implements LocalPackage {
   readonly #live: AsyncIterator<unknown>;
   readonly #announced: number | undefined;
   /** The copy for retries; none with `retries: 0`. */
-  readonly #copy: SpoolFile | undefined;
+  readonly #copy: SpoolFile | undefined = undefined;
   #pulled = 0;
   #ended = false;
   #started = false;
@@ -31,7 +34,8 @@ export class StreamPackage implements LocalPackage {
   #carry: Buffer | undefined;
   readonly #slots = new SlotRing(STREAM_CHUNK);
   #hash: Promise<string | undefined> | undefined;
-  /** Takes the spool folder off the list of what a signal removes. */
+  /** The folder that holds the copy, on the list of what a signal removes from before it exists. */
+  readonly #folder: string | undefined;
   #untrack: (() => void) | undefined;
 
   constructor(
@@ -47,7 +51,13 @@ export class StreamPackage implements LocalPackage {
     this.version = identity.version;
     this.#live = stream[Symbol.asyncIterator]();
     this.#announced = size;
-    this.#copy = keepCopy ? new SpoolFile('octojs-push-') : undefined;
+    if (keepCopy) {
+      // Tracked before it is made, so that no moment exists at which a signal would leave it behind.
+      this.#folder = path.join(os.tmpdir(), `octojs-push-${randomBytes(6).toString('hex')}`);
+      this.#untrack = trackTemporary(this.#folder);
+      mkdirSync(this.#folder, { mode: 0o700 });
+      this.#copy = new SpoolFile(`${path.basename(this.#folder)}${path.sep}copy-`);
+    }
   }
 
   get size(): number | undefined {
@@ -139,13 +149,9 @@ export class StreamPackage implements LocalPackage {
         for (const chunk of batch) at += chunk.copy(block, at);
       }
       if (this.#copy) {
-        const copy = this.#copy;
-        const write = copy.append(block ?? (batch.length === 1 ? batch[0]! : Buffer.concat(batch, bytes)));
+        const write = this.#copy.append(block ?? (batch.length === 1 ? batch[0]! : Buffer.concat(batch, bytes)));
         this.#writing = write.then(
-          () => {
-            // The copy's folder exists once its first write is done: from then on a signal removes it.
-            if (!this.#untrack && copy.path) this.#untrack = trackTemporary(path.dirname(copy.path));
-          },
+          () => {},
           (error: unknown) => {
             this.#writeError ??= error; // e.g. ERR_OCTO_DISK_FULL, thrown at the next pull
           },
@@ -217,6 +223,7 @@ export class StreamPackage implements LocalPackage {
 
   async dispose(): Promise<void> {
     await this.#copy?.dispose();
+    if (this.#folder) await rm(this.#folder, { recursive: true, force: true });
     this.#untrack?.();
     this.#untrack = undefined;
   }
