@@ -9,3 +9,4 @@ export { checkPushOptions, PUSH_SCHEMA, PUSH_ALL_SCHEMA } from './push/push-opti
 export { Redactor } from './octopus/redact.js';
 export { parseServerUrl } from './octopus/server-url.js';
 export { OctopusSession } from './octopus/session.js';
+export { adapterPushOptions } from './push/legacy-options.js';
