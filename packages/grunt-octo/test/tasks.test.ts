@@ -153,6 +153,14 @@ describe('grunt-octo', () => {
       assert.equal(feed.requests.length, 0);
     });
 
+    it('takes the key from the server URL query and never prints it, even under --verbose', async () => {
+      const config = { 'octo-push': { all: { options: { server: `${feed.url}?apikey=${KEY}` }, src: ['bin/*.zip'] } } };
+      const result = await grunt(tmp.path, config, ['octo-push:all', '--verbose']);
+      assert.equal(result.code, 0, result.stdout);
+      assert.match(result.stdout, /Pushed Acme\.One\.1\.0\.0\.zip/);
+      assert.ok(!(result.stdout + result.stderr).includes(KEY));
+    });
+
     it("fails with the server's message on a conflict and a wrong key, never printing the key", async () => {
       const config = { 'octo-push': { all: { options: { server: feed.url }, src: ['bin/Acme.One.1.0.0.zip'] } } };
       assert.equal((await grunt(tmp.path, config, ['octo-push:all'], { OCTOPUS_API_KEY: KEY })).code, 0);
