@@ -399,6 +399,25 @@ describe('push() against hostile servers', () => {
       assert.equal((await push(zip, options(server, { useDeltaCompression: false }))).outcome, 'created');
     });
 
+    it('an onProgress that throws is reported once and does not end the push (nor the process)', async () => {
+      const server = await serve(octopusHandler());
+      const warnings: string[] = [];
+      let calls = 0;
+      const result = await push(
+        zip,
+        options(server, {
+          onWarning: (warning) => warnings.push(warning),
+          onProgress: () => {
+            calls++;
+            throw new Error('progress bar broke');
+          },
+        }),
+      );
+      assert.equal(result.outcome, 'created');
+      assert.equal(calls, 1);
+      assert.match(warnings.join(), /onProgress threw \(progress bar broke\)/);
+    });
+
     it('results use the shared vocabulary, with the old names as aliases', async () => {
       const server = await serve(octopusHandler());
       const result = await push(zip, options(server));

@@ -69,8 +69,20 @@ export class OctopusSession {
     return resolveLink(expandTemplate(template, values), this.connection.server, name, this.redactor);
   }
 
-  /** GET with retries; resolves with the status and the parsed JSON (a 404 is an answer, not an error). */
-  getJson(url: string): Promise<{ status: number; body: unknown }> {
+  /** Resolves a link (already expanded) on the configured origin; refuses one that leads elsewhere. */
+  resolveLink(link: string, name = 'link'): string {
+    return resolveLink(link, this.connection.server, name, this.redactor);
+  }
+
+  /**
+   * GET with retries; resolves with the status and the parsed JSON (a 404 is an answer, not an
+   * error). `T` is what the caller expects; check it (see documents.ts) before trusting it.
+   */
+  getJson<T = unknown>(url: string): Promise<{ status: number; body: T | undefined }> {
+    return this.#getJson(url) as Promise<{ status: number; body: T | undefined }>;
+  }
+
+  #getJson(url: string): Promise<{ status: number; body: unknown }> {
     const { retries, retryDelay } = this.connection;
     const request = { method: 'GET', url, redactor: this.redactor };
     return withRetries<{ status: number; body: unknown }>(
@@ -123,8 +135,7 @@ export class OctopusSession {
       if (wanted === undefined) return { id: undefined, links: root.Links, url: rootUrl };
       const id = /^Spaces-\d+$/i.test(wanted) ? wanted : await this.#spaceIdByName(wanted);
       const url =
-        this.link(root.Links, 'SpaceHome', rootUrl, { spaceId: id }) ??
-        resolveLink(`/api/${id}`, this.connection.server, 'SpaceHome', this.redactor);
+        this.link(root.Links, 'SpaceHome', rootUrl, { spaceId: id }) ?? this.resolveLink(`~/api/${encodeURIComponent(id)}`, 'SpaceHome'); // no link: the virtual directory's /api/{id}
       const { status, body } = await this.getJson(url);
       if (status === 404) throw spaceNotFound(wanted, []);
       return { id, links: spaceDocument(body, url, this.redactor).Links, url };

@@ -12,8 +12,27 @@ import { type AttemptBody, uploadWithRetry } from './upload.js';
 export type { PushInput } from './local-package.js';
 export type { PushOutcome, PushResult } from './outcome.js';
 
+/**
+ * The caller's progress callback, called from a socket's write callback: a throw there would end
+ * the process, so a failing callback is reported once and not called again.
+ */
+function progressReporter(options: PushOptions, warn: (message: string) => void): PushOptions['onProgress'] {
+  const report = options.onProgress;
+  if (!report) return undefined;
+  let broken = false;
+  return (progress) => {
+    if (broken) return;
+    try {
+      report(progress);
+    } catch (error) {
+      broken = true;
+      warn(`onProgress threw (${(error as Error)?.message ?? String(error)}); progress is no longer reported for this push.`);
+    }
+  };
+}
+
 /** One attempt's multipart body of the whole package, reporting the package's own bytes as progress. */
-function fullPackageBody(local: LocalPackage, options: PushOptions): AttemptBody {
+function fullPackageBody(local: LocalPackage, onProgress: PushOptions['onProgress']): AttemptBody {
   // No hashing on the way: it would cost a second per GB, and the server answers with the SHA-1 of what it stored.
   const size = local.size;
   const written = new WriteWatermark();
@@ -27,7 +46,7 @@ function fullPackageBody(local: LocalPackage, options: PushOptions): AttemptBody
       const fileBytes = Math.max(0, Math.min(size ?? Infinity, transferred - body.headLength));
       written.advance(fileBytes);
       const total = size ?? 0;
-      options.onProgress?.({ transferred: fileBytes, total, percent: total === 0 ? 0 : fileBytes / total });
+      onProgress?.({ transferred: fileBytes, total, percent: total === 0 ? 0 : fileBytes / total });
     },
     close: () => written.close(),
   };
@@ -68,9 +87,10 @@ export async function pushWithSession(session: OctopusSession, input: PushInput,
     const plan = await preCheck(session, local, wanted, warn);
     const context: PushContext = { local, spaceId: plan.space.id, warnings };
     if (plan.existing && plan.mode === 'IgnoreIfExists') return await ignoreExisting(context, plan, warn);
+    const onProgress = progressReporter(options, warn);
     const uploaded = await uploadWithRetry(session, {
       url: plan.uploadUrl,
-      body: () => fullPackageBody(local, options),
+      body: () => fullPackageBody(local, onProgress),
       conflictHint: conflictHint(plan.legacyWarning),
       stored: () => storedOnServer(session, plan, local),
     }).catch((error: unknown) => {
