@@ -52,7 +52,90 @@ function serverText(parts: { message: string | undefined; errors: string[] | und
   return trimmed.length > 200 ? `${trimmed.slice(0, 200)}…` : trimmed;
 }
 
-/** Turns an HTTP answer that is not a success into an OctoError with the server's own words. */
+/** What an answer says, for the message of its status. */
+interface Answer {
+  status: number;
+  /** `METHOD url`, redacted. */
+  where: string;
+  /** The server's own words, redacted. */
+  said: string;
+  /** ` after N attempts`, or nothing. */
+  attempts: string;
+  /** The redirect target, redacted. */
+  location: string;
+  conflictHint: string | undefined;
+}
+
+type Described = [OctoErrorCode, string, string];
+
+/** Code, message and hint by status: one meaning per code. */
+function describe(answer: Answer): Described {
+  const { status, where, said, attempts } = answer;
+  if (status >= 300 && status < 400) {
+    return [
+      'ERR_OCTO_REDIRECT',
+      `The server answered ${status} redirecting ${where} to ${answer.location}; requests are not sent after redirects.`,
+      'Use the final address as the `server` option: check http versus https and the virtual directory.',
+    ];
+  }
+  switch (status) {
+    case 401:
+      return [
+        'ERR_OCTO_AUTH',
+        `The server refused the credentials (401) for ${where}: ${said || 'no message'}.`,
+        'Check the `apiKey` (or `accessToken`), and that it belongs to this server.',
+      ];
+    case 403: {
+      const missing = /Missing permission:\s*(\w+)/.exec(said)?.[1];
+      return [
+        'ERR_OCTO_PERMISSION',
+        `The server refused ${where} (403)${missing ? `: missing permission ${missing}` : ''}. ${said}`.trim(),
+        "Pushing needs the BuiltInFeedPush permission; overwriting an existing package needs BuiltInFeedAdminister. Ask an Octopus administrator to grant it to the key's user or team in this space.",
+      ];
+    }
+    case 404:
+      // An unknown space is found out (and named) when the space is resolved; a 404 here is another address.
+      return [
+        'ERR_OCTO_NOT_FOUND',
+        `The server answered 404 for ${where}: ${said || 'not found'}.`,
+        'Check the `server` option (with its virtual directory, if any): the server does not know this address.',
+      ];
+    case 408:
+      return [
+        'ERR_OCTO_TIMEOUT',
+        `The server or a proxy timed out (408) on ${where}${attempts}.`,
+        'Raise `timeout`, or check the proxy or load balancer in front of Octopus.',
+      ];
+    case 409:
+      return [
+        'ERR_OCTO_CONFLICT',
+        `The package already exists on the server (409): ${said || 'conflict'}.`,
+        answer.conflictHint ?? CONFLICT_HINT,
+      ];
+    case 413:
+      return [
+        'ERR_OCTO_REJECTED',
+        `The server or a proxy in front of it refused ${where} as too large (413)${said ? `: ${said}` : ''}.`,
+        'Raise the request body size limit of the proxy or load balancer in front of Octopus (nginx: client_max_body_size; IIS: maxAllowedContentLength).',
+      ];
+    case 400:
+    case 415:
+    case 422:
+      return [
+        'ERR_OCTO_REJECTED',
+        `The server rejected ${where} (${status}): ${said || 'no message'}.`,
+        'Check the package file name (<id>.<version>.<ext>), that the file is not empty, and its format.',
+      ];
+    default:
+      return [
+        'ERR_OCTO_SERVER',
+        `The server failed ${where} with ${status}${attempts}: ${said || 'no message'}.`,
+        'This is a server-side or gateway problem; try again later, and check the Octopus Server logs if it persists.',
+      ];
+  }
+}
+
+/** Turns an HTTP answer that is not a success into an OctoError with the server's own words, secrets redacted. */
 export function httpError(
   status: number,
   rawBody: string,
@@ -61,83 +144,25 @@ export function httpError(
 ): OctoError {
   const redactor = request.redactor ?? new Redactor();
   const parts = serverParts(parseErrorBody(rawBody));
-  const said = redactor.text(serverText(parts, rawBody));
-  const details = {
+  const url = redactor.url(request.url);
+  const location = typeof headers.location === 'string' ? redactor.url(headers.location) : 'another address';
+  const [code, message, hint] = describe({
+    status,
+    where: `${request.method} ${url}`,
+    said: redactor.text(serverText(parts, rawBody)),
+    attempts: request.attempts && request.attempts > 1 ? ` after ${request.attempts} attempts` : '',
+    location,
+    conflictHint: request.conflictHint,
+  });
+  return new OctoError(code, message, {
+    hint,
     status,
     method: request.method,
-    url: redactor.url(request.url),
+    url,
     ...(parts.message !== undefined && { serverMessage: redactor.text(parts.message) }),
     ...(parts.errors !== undefined && { serverErrors: parts.errors.map((item) => redactor.text(item)) }),
     ...(request.attempts !== undefined && { attempts: request.attempts }),
-  };
-  const where = `${request.method} ${details.url}`;
-  const attempts = request.attempts && request.attempts > 1 ? ` after ${request.attempts} attempts` : '';
-  const make = (code: OctoErrorCode, message: string, hint: string): OctoError => new OctoError(code, message, { ...details, hint });
-  if (status >= 300 && status < 400) {
-    const location = headers.location;
-    const to = typeof location === 'string' ? redactor.url(location) : 'another address';
-    return make(
-      'ERR_OCTO_REDIRECT',
-      `The server answered ${status} redirecting ${where} to ${to}; requests are not sent after redirects.`,
-      'Use the final address as the `server` option: check http versus https and the virtual directory.',
-    );
-  }
-  if (status === 401) {
-    return make(
-      'ERR_OCTO_AUTH',
-      `The server refused the credentials (401) for ${where}: ${said || 'no message'}.`,
-      'Check the `apiKey` (or `accessToken`), and that it belongs to this server.',
-    );
-  }
-  if (status === 403) {
-    const missing = /Missing permission:\s*(\w+)/.exec(said)?.[1];
-    return make(
-      'ERR_OCTO_PERMISSION',
-      `The server refused ${where} (403)${missing ? `: missing permission ${missing}` : ''}. ${said}`.trim(),
-      "Pushing needs the BuiltInFeedPush permission; overwriting an existing package needs BuiltInFeedAdminister. Ask an Octopus administrator to grant it to the key's user or team in this space.",
-    );
-  }
-  if (status === 409) {
-    return make(
-      'ERR_OCTO_CONFLICT',
-      `The package already exists on the server (409): ${said || 'conflict'}.`,
-      request.conflictHint ?? CONFLICT_HINT,
-    );
-  }
-  if (status === 413) {
-    return make(
-      'ERR_OCTO_REJECTED',
-      `The server or a proxy in front of it refused ${where} as too large (413)${said ? `: ${said}` : ''}.`,
-      'Raise the request body size limit of the proxy or load balancer in front of Octopus (nginx: client_max_body_size; IIS: maxAllowedContentLength).',
-    );
-  }
-  if (status === 400 || status === 415 || status === 422) {
-    return make(
-      'ERR_OCTO_REJECTED',
-      `The server rejected ${where} (${status}): ${said || 'no message'}.`,
-      'Check the package file name (<id>.<version>.<ext>), that the file is not empty, and its format.',
-    );
-  }
-  if (status === 404) {
-    // An unknown space is found out (and named) when the space is resolved; a 404 here is another address.
-    return make(
-      'ERR_OCTO_NOT_FOUND',
-      `The server answered 404 for ${where}: ${said || 'not found'}.`,
-      'Check the `server` option (with its virtual directory, if any): the server does not know this address.',
-    );
-  }
-  if (status === 408) {
-    return make(
-      'ERR_OCTO_TIMEOUT',
-      `The server or a proxy timed out (408) on ${where}${attempts}.`,
-      'Raise `timeout`, or check the proxy or load balancer in front of Octopus.',
-    );
-  }
-  return make(
-    'ERR_OCTO_SERVER',
-    `The server failed ${where} with ${status}${attempts}: ${said || 'no message'}.`,
-    'This is a server-side or gateway problem; try again later, and check the Octopus Server logs if it persists.',
-  );
+  });
 }
 
 const TLS_CODES = new Set([
