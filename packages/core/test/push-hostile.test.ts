@@ -376,6 +376,8 @@ describe('push() against hostile servers', () => {
         [{ proxy: true }, 'proxy'],
         [{ apiKey: 42 }, 'apiKey'],
         [{ concurrency: 2 }, 'concurrency'],
+        [{ ca: [Buffer.from('pem'), 42] }, 'ca'],
+        [{ caFile: '' }, 'caFile'],
       ];
       for (const [extra, option, hint] of cases) {
         const error = await failure(push(zip, { ...options(server), ...extra } as PushOptions));
@@ -389,6 +391,8 @@ describe('push() against hostile servers', () => {
         assert.equal((error as { option?: string }).option, 'concurrency');
       }
       assert.equal(server.seen.length, 0);
+      // An array of PEM texts and Buffers mixed is a valid `ca`.
+      assert.equal((await push(zip, options(server, { ca: [Buffer.from('-----'), '-----'] }))).outcome, 'created');
     });
 
     it('useDeltaCompression: true is ERR_OCTO_NOT_SUPPORTED; false pushes in full', async () => {
