@@ -119,7 +119,8 @@ export async function explainSelection(options: SelectFilesOptions): Promise<Sel
   const project = await readProject(packageJsonFile, dependencies === 'prod' || options.useNpmFiles === true);
   // A package.json above basePath (a `dist` build): its tree and itself come in from outside.
   const external = project !== undefined && !isInside(projectDir, basePath) && asked && dependencies !== 'none';
-  const ignoreFileNames = [OCTOPUS_IGNORE, ...(options.ignoreFiles ?? []).filter((name) => name !== OCTOPUS_IGNORE)];
+  // .octopusignore is read last, so that its rules win over those of the other files in the same folder.
+  const ignoreFileNames = [...(options.ignoreFiles ?? []).filter((name) => name !== OCTOPUS_IGNORE), OCTOPUS_IGNORE];
   const walker = new Walker({
     includes: includeMatchers(includes),
     defaultInclude: !(options.include && options.include.length > 0),

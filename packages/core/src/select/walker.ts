@@ -148,13 +148,13 @@ export class Walker {
     const verdict = levels.length > 0 ? checkIgnored(levels, name, isDirectory) : undefined;
     if (verdict?.ignored) return void this.out(name, `ignored by ${verdict.reason}`);
     let why = verdict ? `put back by ${verdict.reason}` : undefined;
-    if (root.isBase) {
+    if (root.isBase && !insideModules(name)) {
       const explicit = this.explicitInclude(name);
       const skip = explicit ? undefined : rules.defaults.reasonToSkip(child.name, isDirectory);
       if (skip !== undefined) return void this.out(name, `${skip}; an \`include\` glob that names it packs it`);
       if (explicit !== undefined && rules.defaults.reasonToSkip(child.name, isDirectory))
         why = `include \`${explicit}\` (named explicitly)`;
-      if (rules.npm && !insideModules(name)) {
+      if (rules.npm) {
         const relative = path.relative(rules.npm.projectDir, absolute).split(path.sep).join('/');
         if (!rules.npm.files.has(relative, isDirectory)) return void this.out(name, rules.npm.files.reasonOut(relative));
         if (!isDirectory) why ??= rules.npm.files.reasonIn(relative);
