@@ -5,3 +5,7 @@
 export { type OptionRule, type OptionSchema, checkOptions, describe } from './options/check-options.js';
 export { nearMiss } from './options/near-miss.js';
 export { trackTemporary, trackedTemporaries } from './temporary-files.js';
+export { type PathFilterOptions, type PathVerdict, createPathFilter } from './select/path-filter.js';
+export { secretWarning } from './select/secrets.js';
+export { SELECTION_OPTION_SCHEMA, checkSelectionOptions } from './select/selection-options.js';
+export { findProjectPackageJson } from './select/find-project.js';

@@ -6,6 +6,7 @@ import { type PackageFormat, normalizeFormat } from './format.js';
 import { resolveIdentity, validateIdentity } from './identity.js';
 import { assertOneOf, normalizeCompressionLevel, resolveMtime } from './options/values.js';
 import { findProjectPackageJson } from './select/find-project.js';
+import { checkSelectionOptions } from './select/selection-options.js';
 import { type DependenciesMode, type ExcludedPath, type SelectedEntry, explainSelection } from './select/select-files.js';
 
 export interface PackOptions {
@@ -85,6 +86,7 @@ export async function planPackage(options: PackOptions): Promise<PackPlan> {
       hint: 'Give basePath (the folder to pack) or packageJson (its folder is packed).',
     });
   }
+  checkSelectionOptions('pack()', options as Record<string, unknown>);
   const basePath = path.resolve(options.basePath ?? path.dirname(options.packageJson!));
   const format = normalizeFormat(options.format);
   const compressionLevel = normalizeCompressionLevel(options.compressionLevel);

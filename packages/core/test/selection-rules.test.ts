@@ -242,3 +242,16 @@ describe('what goes in the package', () => {
     assert.equal(whyOut(excluded, 'public'), 'exclude `public/**`'); // a folder left out whole is listed once
   });
 });
+
+describe('selection options', () => {
+  it('are checked by type, and ignore files must be file names', async () => {
+    for (const [options, option] of [
+      [{ ignoreFiles: '.gitignore' }, 'ignoreFiles'],
+      [{ ignoreFiles: ['config/.gitignore'] }, 'ignoreFiles'],
+      [{ useNpmFiles: 'yes' }, 'useNpmFiles'],
+      [{ onWarning: true }, 'onWarning'],
+    ] as const) {
+      await assert.rejects(planPackage({ basePath: '.', ...(options as object) }), { code: 'ERR_OCTO_INVALID_OPTION', option });
+    }
+  });
+});

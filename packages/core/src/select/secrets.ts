@@ -24,11 +24,17 @@ export function secretKind(baseName: string, file: string | undefined): string |
   return undefined;
 }
 
-/** The warning for one such file: what it is, and both ways out (never its content). */
-export function secretWarning(name: string, why: string): string {
+/**
+ * The warning for one such file: what it is, and both ways out (never its content). `adapter`: for
+ * gulp and grunt, whose own globs choose the files, so a `!` line in .octopusignore keeps it quiet.
+ */
+export function secretWarning(name: string, why: string, adapter = false): string {
   const base = path.posix.basename(name);
-  return (
-    `${name} is about to be packed, and ${why}. Leave it out with \`exclude\` or a line \`${base}\` in .octopusignore; ` +
-    `if it is meant to be in the package, name it in \`include\` (with \`**\` for the rest) to silence this warning.`
-  );
+  const keep = adapter
+    ? `add a line \`!${base}\` to .octopusignore to silence this warning`
+    : `name it in \`include\` (with \`**\` for the rest) or add a line \`!${base}\` to .octopusignore to silence this warning`;
+  const leave = adapter
+    ? `a \`!\` glob in the task's sources or a line \`${base}\` in .octopusignore`
+    : `\`exclude\` or a line \`${base}\` in .octopusignore`;
+  return `${name} is about to be packed, and ${why}. Leave it out with ${leave}; if it is meant to be in the package, ${keep}.`;
 }

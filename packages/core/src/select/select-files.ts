@@ -238,7 +238,8 @@ function secretWarnings(walker: Walker): string[] {
   for (const entry of walker.entries) {
     if (entry.type !== 'file' || entry.name.split('/').includes('node_modules')) continue;
     const why = secretKind(path.posix.basename(entry.name), entry.source.kind === 'path' ? entry.source.path : undefined);
-    if (why !== undefined && walker.explicitInclude(entry.name) === undefined) warnings.push(secretWarning(entry.name, why));
+    const meant = walker.explicitInclude(entry.name) !== undefined || entry.reason?.startsWith('put back by');
+    if (why !== undefined && !meant) warnings.push(secretWarning(entry.name, why));
   }
   return warnings;
 }
