@@ -40,7 +40,7 @@ describe('gulp-octo pack(): what goes in', () => {
     });
     const warned: string[] = [];
     const original = log.warn;
-    log.warn = ((message: string) => warned.push(message)) as typeof log.warn;
+    log.warn = ((message: string) => void warned.push(message)) as unknown as typeof log.warn;
     try {
       const [plain] = await run(pack({ id: 'Acme.Web', version: '1.2.3' }), sources);
       assert.deepEqual(await names(plain!, tmp.path), ['.env', '.gitignore', 'app.js', 'coverage/index.html', 'keep.map', 'sub/sub.map']);
