@@ -30,13 +30,23 @@ function tarball(folder: string, name: string, files: Record<string, string>, bi
   return path.join(folder, packed);
 }
 
+/** A dependency made for a fixture: its files and `bin`. */
+export interface LocalPackage {
+  name: string;
+  files: Record<string, string>;
+  bin?: Record<string, string>;
+}
+
 /**
  * A project as a user has it after `npm install`: package.json with a production dependency
  * (`prod-dep`, with a `bin`) and a dev dependency (`dev-dep`), both installed by npm from local
  * tarballs into node_modules, and a `dist` build whose server requires the production one.
  */
-export function makeNpmProject(root: string, extra: Record<string, unknown> = {}): string {
+export function makeNpmProject(root: string, more: LocalPackage[] = []): string {
   const project = path.join(root, 'project');
+  const others = Object.fromEntries(
+    more.map((local) => [local.name, `file:${path.relative(project, tarball(root, local.name, local.files, local.bin))}`]),
+  );
   const prod = tarball(
     root,
     'prod-dep',
@@ -49,9 +59,8 @@ export function makeNpmProject(root: string, extra: Record<string, unknown> = {}
     version: '1.0.0',
     type: 'module',
     scripts: { start: 'node server.js' },
-    dependencies: { 'prod-dep': `file:${path.relative(project, prod)}` },
+    dependencies: { 'prod-dep': `file:${path.relative(project, prod)}`, ...others },
     devDependencies: { 'dev-dep': `file:${path.relative(project, dev)}` },
-    ...extra,
   });
   // ESM only with "type": "module" beside it; require through createRequire, as CommonJS packages are.
   write(
