@@ -101,6 +101,11 @@ describe('what goes in the package', () => {
       assert.equal(whyOut(honoured, 'coverage'), 'ignored by .gitignore line 1: `coverage/`');
       assert.equal(whyOut(honoured, 'client.js.map'), 'ignored by .gitignore line 2: `*.map`');
       assert.equal(whyIn(honoured, 'server.js.map'), 'put back by .octopusignore line 1: `!server.js.map`');
+      // A .gitignore that lists the build: .octopusignore puts it back, as the README says.
+      write(path.join(folder, '.gitignore'), 'dist/\n');
+      write(path.join(folder, '.octopusignore'), '!dist/\n');
+      write(path.join(folder, 'dist/app.js'), '');
+      assert.ok(files(await planPackage({ basePath: folder, outFolder: out(), ignoreFiles: ['.gitignore'] })).includes('dist/app.js'));
     });
   });
 
@@ -225,6 +230,13 @@ describe('what goes in the package', () => {
       assert.deepEqual(kept, []);
       assert.ok(files(plan).includes('.env.production'));
       assert.ok(!files(plan).includes('.env'));
+      // Or put back with a `!` line in .octopusignore: meant to be there, so no warning for it.
+      write(path.join(folder, '.octopusignore'), '!.env\n');
+      const quiet = await planPackage({ basePath: folder, outFolder: out() });
+      assert.deepEqual(
+        quiet.warnings.map((warning) => warning.split(' ')[0]),
+        ['.env.production', '.npmrc', 'certs/server.key', 'certs/server.pem', 'deploy/id_rsa'],
+      );
     });
   });
 
