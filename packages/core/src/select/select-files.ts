@@ -6,7 +6,7 @@ import { compareEntryNames } from '../archive/entry.js';
 import { type PackageJson, readPackageJson } from '../identity.js';
 import { binLinks } from './bin-links.js';
 import { defaultRules, includeMatchers } from './default-rules.js';
-import { type DependenciesMode, dependencyTrees } from './dependency-trees.js';
+import { type DependenciesMode, type DependencyTrees, dependencyTrees } from './dependency-trees.js';
 import { OCTOPUS_IGNORE, checkIgnored } from './ignore-files.js';
 import { isInside } from './is-inside.js';
 import { npmFiles } from './npm-files.js';
@@ -148,39 +148,7 @@ export async function explainSelection(options: SelectFilesOptions): Promise<Sel
       walked: !external,
       required: asked,
     });
-    for (const excluded of trees.excluded) walker.out(excluded.path, excluded.reason);
-    for (const root of trees.roots) {
-      const exclude = walker.rules.excludes.find((candidate) => candidate.test(root.archivePath));
-      if (exclude) {
-        walker.out(root.archivePath, `exclude \`${exclude.glob}\``);
-        continue;
-      }
-      const verdict = checkIgnored(walker.baseLevels, root.archivePath, true);
-      if (verdict?.ignored) {
-        walker.out(root.archivePath, `ignored by ${verdict.reason}`);
-        continue;
-      }
-      const real = await realpath(root.realPath);
-      const rootStats = await stat(real);
-      const walkRoot: WalkRoot = { ...root, containment: real, isBase: false };
-      const { included } = await walker.walk(real, root.archivePath, walkRoot, new Set([real]), walker.baseLevels);
-      if (included && !walker.directoryNames.has(root.archivePath)) {
-        walker.entries.push({
-          type: 'directory',
-          name: root.archivePath,
-          mode: rootStats.mode & 0o7777,
-          mtime: options.mtime ?? rootStats.mtime,
-          reason: root.reason,
-        });
-        walker.directoryNames.add(root.archivePath);
-      }
-    }
-    const packedFiles = new Map(walker.entries.filter((entry) => entry.type === 'file').map((entry) => [entry.name, entry]));
-    for (const link of binLinks(trees.packageRoots, packedFiles)) {
-      const exclude = walker.rules.excludes.find((candidate) => candidate.test(link.name));
-      if (exclude) walker.out(link.name, `exclude \`${exclude.glob}\``);
-      else walker.entries.push({ ...link, reason: 'a `.bin` link npm makes at install (`dependencies`: prod)' });
-    }
+    await addDependencyTrees(walker, trees, options.mtime);
     if (external) addProjectPackageJson(walker, packageJsonFile, basePath, dependencies, options.mtime);
   }
   const warnings = secretWarnings(walker);
@@ -206,6 +174,43 @@ export async function explainSelection(options: SelectFilesOptions): Promise<Sel
   const byName = (a: { path?: string; name?: string }, b: { path?: string; name?: string }): number =>
     compareEntryNames(a.name ?? a.path ?? '', b.name ?? b.path ?? '');
   return { entries: walker.entries.sort(byName), excluded: walker.excluded.sort(byName), warnings };
+}
+
+/** Walks the dependency trees into the package under `node_modules/`, with the `.bin` links npm makes. */
+async function addDependencyTrees(walker: Walker, trees: DependencyTrees, mtime: Date | undefined): Promise<void> {
+  for (const excluded of trees.excluded) walker.out(excluded.path, excluded.reason);
+  for (const root of trees.roots) {
+    const exclude = walker.rules.excludes.find((candidate) => candidate.test(root.archivePath));
+    if (exclude) {
+      walker.out(root.archivePath, `exclude \`${exclude.glob}\``);
+      continue;
+    }
+    const verdict = checkIgnored(walker.baseLevels, root.archivePath, true);
+    if (verdict?.ignored) {
+      walker.out(root.archivePath, `ignored by ${verdict.reason}`);
+      continue;
+    }
+    const real = await realpath(root.realPath);
+    const rootStats = await stat(real);
+    const walkRoot: WalkRoot = { ...root, containment: real, isBase: false };
+    const { included } = await walker.walk(real, root.archivePath, walkRoot, new Set([real]), walker.baseLevels);
+    if (included && !walker.directoryNames.has(root.archivePath)) {
+      walker.entries.push({
+        type: 'directory',
+        name: root.archivePath,
+        mode: rootStats.mode & 0o7777,
+        mtime: mtime ?? rootStats.mtime,
+        reason: root.reason,
+      });
+      walker.directoryNames.add(root.archivePath);
+    }
+  }
+  const packedFiles = new Map(walker.entries.filter((entry) => entry.type === 'file').map((entry) => [entry.name, entry]));
+  for (const link of binLinks(trees.packageRoots, packedFiles)) {
+    const exclude = walker.rules.excludes.find((candidate) => candidate.test(link.name));
+    if (exclude) walker.out(link.name, `exclude \`${exclude.glob}\``);
+    else walker.entries.push({ ...link, reason: 'a `.bin` link npm makes at install (`dependencies`: prod)' });
+  }
 }
 
 /** The project's package.json at the package root, so `npm start`, `"type": "module"` and require work. */
