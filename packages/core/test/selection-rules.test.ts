@@ -160,6 +160,8 @@ describe('what goes in the package', () => {
         'releases/my-app.1.2.3.tgz',
         '.my-app.1.2.3.zip.0123456789ab.partial',
         'octojs-spool-Ab12Cd/spool',
+        'feed-data/spaces/Spaces-1/other/other.1.0.0.zip', // a local feed's data folder
+        'feed-data/uploads/.keep',
       ];
       for (const name of [...leftovers, 'other-app.1.0.0.zip', 'my-app.config.zip', 'assets/my-app.1.0.0.png'])
         write(path.join(folder, name), 'x');
@@ -171,6 +173,7 @@ describe('what goes in the package', () => {
       );
       assert.match(whyOut(plan, '.my-app.1.2.3.zip.0123456789ab.partial')!, /`\.partial` file/);
       assert.match(whyOut(plan, 'octojs-spool-Ab12Cd')!, /temporary folder/);
+      assert.match(whyOut(plan, 'feed-data')!, /^default rule: a local feed's data folder/);
       // A whole-folder glob takes what is there; a glob that names them packs them.
       assert.deepEqual(files(await planPackage({ basePath: folder, outFolder: out(), include: ['releases/**', 'server.js'] })), [
         'server.js',

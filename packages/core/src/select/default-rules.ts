@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import picomatch from 'picomatch';
 import { SUPPORTED_EXTENSIONS } from '../format.js';
 import { validateVersion } from '../identity.js';
@@ -7,8 +9,8 @@ import { validateVersion } from '../identity.js';
  * (earlier packages of the same id, `.partial` files, spool folders) and the ignore files.
  */
 export interface DefaultRules {
-  /** Why `baseName` stays out by default, or undefined. */
-  reasonToSkip(baseName: string, isDirectory: boolean): string | undefined;
+  /** Why the path stays out by default, or undefined. */
+  reasonToSkip(absolute: string, isDirectory: boolean): string | undefined;
 }
 
 /** A `.partial` package the archive writer was writing (`.<id>.<version>.<ext>.<hex>.partial`). */
@@ -36,11 +38,21 @@ export function isPackageOf(id: string, baseName: string): boolean {
   return version !== '' && isVersion(version);
 }
 
+/** @octojs/feed's data folder: the packages it stores, one folder per space, and uploads on their way in. */
+function isFeedData(folder: string): boolean {
+  return existsSync(path.join(folder, 'spaces')) && existsSync(path.join(folder, 'uploads'));
+}
+
 export function defaultRules(packageId: string | undefined, ignoreFileNames: readonly string[]): DefaultRules {
   const ignoreFiles = new Set(ignoreFileNames);
   return {
-    reasonToSkip(baseName, isDirectory) {
-      if (isDirectory) return SPOOL_FOLDER.test(baseName) ? 'default rule: a temporary folder octojs leaves while it works' : undefined;
+    reasonToSkip(absolute, isDirectory) {
+      const baseName = path.basename(absolute);
+      if (isDirectory) {
+        if (SPOOL_FOLDER.test(baseName)) return 'default rule: a temporary folder octojs leaves while it works';
+        if (isFeedData(absolute)) return "default rule: a local feed's data folder (@octojs/feed keeps `spaces/` and `uploads/` in it)";
+        return undefined;
+      }
       if (packageId !== undefined && isPackageOf(packageId, baseName))
         return `default rule: an Octopus package of the same id (${packageId}), e.g. an earlier build`;
       if (PARTIAL.test(baseName)) return 'default rule: a leftover `.partial` file of an interrupted pack';

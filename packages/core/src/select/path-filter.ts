@@ -72,7 +72,7 @@ export async function createPathFilter(options: PathFilterOptions): Promise<(fil
     const excluded =
       folderExcluded(parent) ??
       ignoredBy(levelsOf(parent), absolute, isDirectory) ??
-      defaults.reasonToSkip(path.basename(absolute), isDirectory) ??
+      defaults.reasonToSkip(absolute, isDirectory) ??
       (npm && !npm.files.has(path.relative(npm.projectDir, absolute).split(path.sep).join('/'), isDirectory)
         ? npm.files.reasonOut(path.relative(npm.projectDir, absolute).split(path.sep).join('/'))
         : undefined);

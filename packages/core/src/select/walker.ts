@@ -150,10 +150,9 @@ export class Walker {
     let why = verdict ? `put back by ${verdict.reason}` : undefined;
     if (root.isBase && !insideModules(name)) {
       const explicit = this.explicitInclude(name);
-      const skip = explicit ? undefined : rules.defaults.reasonToSkip(child.name, isDirectory);
+      const skip = explicit ? undefined : rules.defaults.reasonToSkip(absolute, isDirectory);
       if (skip !== undefined) return void this.out(name, `${skip}; an \`include\` glob that names it packs it`);
-      if (explicit !== undefined && rules.defaults.reasonToSkip(child.name, isDirectory))
-        why = `include \`${explicit}\` (named explicitly)`;
+      if (explicit !== undefined && rules.defaults.reasonToSkip(absolute, isDirectory)) why = `include \`${explicit}\` (named explicitly)`;
       if (rules.npm) {
         const relative = path.relative(rules.npm.projectDir, absolute).split(path.sep).join('/');
         if (!rules.npm.files.has(relative, isDirectory)) return void this.out(name, rules.npm.files.reasonOut(relative));
