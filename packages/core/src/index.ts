@@ -26,7 +26,16 @@ export {
   createPackage,
   normalizeEntryName,
 } from './package-builder.js';
-export { type DependenciesMode, type SelectFilesOptions, selectFiles } from './select/select-files.js';
+export {
+  type DependenciesMode,
+  type SelectFilesOptions,
+  type Selection,
+  type SelectedEntry,
+  type ExcludedPath,
+  selectFiles,
+  explainSelection,
+} from './select/select-files.js';
+export { findProjectPackageJson } from './select/find-project.js';
 export { type PackageRoot, productionPackageRoots } from './select/production-dependencies.js';
 export type { ArchiveEntry, EntrySource } from './archive/entry.js';
 export { formatBytes } from './format-bytes.js';

@@ -10,3 +10,7 @@ export { Redactor } from './octopus/redact.js';
 export { parseServerUrl } from './octopus/server-url.js';
 export { OctopusSession } from './octopus/session.js';
 export { adapterPushOptions } from './push/legacy-options.js';
+export { type PathFilterOptions, type PathVerdict, createPathFilter } from './select/path-filter.js';
+export { secretWarning } from './select/secrets.js';
+export { SELECTION_OPTION_SCHEMA, checkSelectionOptions } from './select/selection-options.js';
+export { findProjectPackageJson } from './select/find-project.js';

@@ -5,7 +5,9 @@ import { OctoError } from './errors.js';
 import { type PackageFormat, normalizeFormat } from './format.js';
 import { resolveIdentity, validateIdentity } from './identity.js';
 import { assertOneOf, normalizeCompressionLevel, resolveMtime } from './options/values.js';
-import { type DependenciesMode, selectFiles } from './select/select-files.js';
+import { findProjectPackageJson } from './select/find-project.js';
+import { checkSelectionOptions } from './select/selection-options.js';
+import { type DependenciesMode, type ExcludedPath, type SelectedEntry, explainSelection } from './select/select-files.js';
 
 export interface PackOptions {
   /** The folder to pack. Default: the folder of `packageJson`; one of the two is required. */
@@ -34,6 +36,12 @@ export interface PackOptions {
   overwrite?: boolean;
   /** Pack what links outside basePath point to, instead of refusing them. Default: false. */
   followExternalSymlinks?: boolean;
+  /** Ignore files (gitignore syntax) to honour in basePath and its folders besides `.octopusignore`, which is always read. Default: `[]`. */
+  ignoreFiles?: string[];
+  /** Pack only what `npm publish` would: package.json `files` with npm's always- and never-included files. Default: false. */
+  useNpmFiles?: boolean;
+  /** Called with each warning (files that usually hold secrets, dependencies left out); they are in the result too. */
+  onWarning?: (message: string) => void;
   /** Called as each entry is written, for progress. */
   onEntry?: (entry: { name: string; type: ArchiveEntry['type']; size: number }, index: number, total: number) => void;
 }
@@ -52,6 +60,8 @@ export interface PackResult {
   sha1: string;
   /** How many entries (files, folders, links) it holds. */
   entries: number;
+  /** What pack() warned about (also given to `onWarning`); a builder's toFile() sets none. */
+  warnings?: string[];
 }
 
 export interface PackPlan {
@@ -60,7 +70,12 @@ export interface PackPlan {
   name: string;
   format: PackageFormat;
   path: string;
-  entries: ArchiveEntry[];
+  /** What goes in, each with the rule that put it there (`reason`). */
+  entries: SelectedEntry[];
+  /** What stayed out, each with the rule that kept it out. */
+  excluded: ExcludedPath[];
+  /** Warnings about what goes in (files that usually hold secrets), also given to `onWarning`. */
+  warnings: string[];
   compressionLevel: number;
 }
 
@@ -71,21 +86,24 @@ export async function planPackage(options: PackOptions): Promise<PackPlan> {
       hint: 'Give basePath (the folder to pack) or packageJson (its folder is packed).',
     });
   }
+  checkSelectionOptions('pack()', options as Record<string, unknown>);
   const basePath = path.resolve(options.basePath ?? path.dirname(options.packageJson!));
   const format = normalizeFormat(options.format);
   const compressionLevel = normalizeCompressionLevel(options.compressionLevel);
   const dependencies = assertOneOf('dependencies mode', options.dependencies, ['all', 'prod', 'none'] as const, 'all');
   const mtime = resolveMtime(options.mtime);
+  // The project's package.json: the first one at or above basePath, never above the repository.
+  const packageJson = options.packageJson !== undefined ? path.resolve(options.packageJson) : await findProjectPackageJson(basePath);
   const identity = await resolveIdentity({
     basePath,
     ...(options.id !== undefined && { id: options.id }),
     ...(options.version !== undefined && { version: options.version }),
-    ...(options.packageJson !== undefined && { packageJson: path.resolve(options.packageJson) }),
+    ...(packageJson !== undefined && { packageJson }),
   });
   const name = validateIdentity(identity, format);
   const outFolder = path.resolve(options.outFolder ?? 'bin');
   const destination = path.join(outFolder, name);
-  const entries = await selectFiles({
+  const { entries, excluded, warnings } = await explainSelection({
     basePath,
     ...(options.include && { include: options.include }),
     ...(options.exclude && { exclude: options.exclude }),
@@ -93,8 +111,14 @@ export async function planPackage(options: PackOptions): Promise<PackPlan> {
     ...(options.followExternalSymlinks !== undefined && { followExternalSymlinks: options.followExternalSymlinks }),
     skip: [outFolder, destination],
     ...(mtime && { mtime }),
+    ...(packageJson !== undefined && { packageJson }),
+    dependenciesRequired: options.dependencies !== undefined,
+    packageId: identity.id,
+    ...(options.ignoreFiles && { ignoreFiles: options.ignoreFiles }),
+    ...(options.useNpmFiles !== undefined && { useNpmFiles: options.useNpmFiles }),
   });
-  return { ...identity, name, format, path: destination, entries, compressionLevel };
+  for (const warning of warnings) options.onWarning?.(warning);
+  return { ...identity, name, format, path: destination, entries, excluded, warnings, compressionLevel };
 }
 
 /** Packs a folder into `<outFolder>/<id>.<version>.<ext>`. */
@@ -120,5 +144,6 @@ export async function pack(options: PackOptions): Promise<PackResult> {
     size: written.size,
     sha1: written.sha1,
     entries: total,
+    warnings: plan.warnings,
   };
 }

@@ -2,6 +2,7 @@
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import { type PackageFormat, createPackage, formatBytes, resolveIdentity } from '@octojs/core';
+import { checkSelectionOptions, createPathFilter, secretWarning } from '@octojs/core/internal';
 import { toGruntError } from './grunt-error.js';
 import { taskOptions } from './task-options.js';
 
@@ -28,6 +29,10 @@ export interface PackTaskOptions {
   overwrite?: boolean;
   /** Pack what links pointing outside the package lead to, instead of refusing them. Default: false. */
   followExternalSymlinks?: boolean;
+  /** Ignore files to honour in the Gruntfile's folder and below besides `.octopusignore` (always read), e.g. `['.gitignore']`. */
+  ignoreFiles?: string[];
+  /** Keep only what `npm publish` would (package.json `files` with npm's own rules). Default: false. */
+  useNpmFiles?: boolean;
 }
 
 interface PlannedEntry {
@@ -56,6 +61,10 @@ export function planEntries(files: grunt.file.IFilesConfig[]): PlannedEntry[] {
   return planned.filter((entry) => !['', '.', './'].includes(entry.name));
 }
 
+function isDirectory(file: string): boolean {
+  return lstatSync(file).isDirectory();
+}
+
 function exists(file: string): boolean {
   try {
     lstatSync(file);
@@ -68,6 +77,7 @@ function exists(file: string): boolean {
 export async function packTask(grunt: IGrunt, task: grunt.task.IMultiTask<unknown>): Promise<void> {
   try {
     const options = taskOptions<PackTaskOptions>(grunt, task);
+    checkSelectionOptions(`octo-pack:${task.target}`, { ignoreFiles: options.ignoreFiles, useNpmFiles: options.useNpmFiles });
     const planned = planEntries(task.files).filter((entry) => {
       if (exists(entry.file)) return true;
       grunt.log.warn(`Source file "${entry.file}" not found.`);
@@ -89,10 +99,24 @@ export async function packTask(grunt: IGrunt, task: grunt.task.IMultiTask<unknow
       ...(options.compressionLevel !== undefined && { compressionLevel: options.compressionLevel }),
       ...(options.mtime !== undefined && { mtime: options.mtime }),
     });
+    // .octopusignore (and ignoreFiles, useNpmFiles) and the default rules, as pack() applies them.
+    const filter = await createPathFilter({
+      basePath: process.cwd(),
+      packageId: identity.id,
+      packageJson: path.resolve(options.packageJson ?? 'package.json'),
+      ...(options.ignoreFiles && { ignoreFiles: options.ignoreFiles }),
+      ...(options.useNpmFiles !== undefined && { useNpmFiles: options.useNpmFiles }),
+    });
     const outFolder = path.resolve(options.outFolder ?? options.dst ?? '.');
     const destination = path.join(outFolder, builder.name);
     for (const entry of planned) {
       if (path.resolve(entry.file) === destination) continue; // never pack the package into itself
+      const verdict = filter(entry.file, isDirectory(entry.file));
+      if (verdict.excluded !== undefined) {
+        grunt.log.verbose.writeln(`  ${entry.name} left out: ${verdict.excluded}`);
+        continue;
+      }
+      if (verdict.secret !== undefined) grunt.log.warn(secretWarning(entry.name.split(path.sep).join('/'), verdict.secret, true));
       grunt.log.verbose.writeln(`  ${entry.name} <- ${entry.file}`);
       builder.addPath(entry.file, entry.name, { followExternalSymlinks: options.followExternalSymlinks ?? false });
     }

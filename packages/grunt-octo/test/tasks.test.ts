@@ -98,6 +98,39 @@ describe('grunt-octo', () => {
       assert.equal((await grunt(tmp.path, again, ['octo-pack:app', '--force'])).code, 0);
     });
 
+    it('honours .octopusignore and ignoreFiles, leaves out earlier packages, and warns about secrets', async () => {
+      const write = (name: string, data = ''): void => {
+        mkdirSync(path.dirname(path.join(tmp.path, name)), { recursive: true });
+        writeFileSync(path.join(tmp.path, name), data);
+      };
+      write('dist/.octopusignore', '*.log\n!keep.log\n');
+      write('.gitignore', 'dist/coverage/\n');
+      for (const name of ['dist/app.js', 'dist/a.log', 'dist/keep.log', 'dist/coverage/index.html', 'dist/Acme.1.0.0.zip', 'dist/.env'])
+        write(name);
+      const config = (options: object): object => ({
+        'octo-pack': {
+          app: {
+            options: { id: 'Acme', version: '1.1.0', outFolder: 'out', overwrite: true, ...options },
+            files: [{ expand: true, cwd: 'dist', src: ['**'], dot: true }],
+          },
+        },
+      });
+      const plain = await grunt(tmp.path, config({}), ['octo-pack:app']);
+      assert.equal(plain.code, 0, plain.stdout);
+      assert.match(
+        plain.stdout,
+        /\.env is about to be packed, and environment files usually hold secrets\..*add a line `!\.env` to \.octopusignore/,
+      );
+      const packed = async (): Promise<string[]> =>
+        (await readArchive(path.join(tmp.path, 'out/Acme.1.1.0.zip'))).filter((entry) => entry.type === 'file').map((entry) => entry.name);
+      assert.deepEqual(await packed(), ['.env', 'app.js', 'coverage/index.html', 'keep.log']);
+      const honoured = await grunt(tmp.path, config({ ignoreFiles: ['.gitignore'] }), ['octo-pack:app', '--verbose']);
+      assert.equal(honoured.code, 0, honoured.stdout);
+      assert.deepEqual(await packed(), ['.env', 'app.js', 'keep.log']);
+      assert.match(honoured.stdout, /Acme\.1\.0\.0\.zip left out: default rule: an Octopus package of the same id/);
+      assert.match(honoured.stdout, /a\.log left out: ignored by dist\/\.octopusignore line 1: `\*\.log`/);
+    });
+
     it('fails with the reason when there is no package.json and no id', async () => {
       writeFileSync(path.join(tmp.path, 'a.txt'), 'a');
       const result = await grunt(tmp.path, { 'octo-pack': { app: { src: ['a.txt'] } } }, ['octo-pack:app']);

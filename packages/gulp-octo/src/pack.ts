@@ -17,6 +17,7 @@ import {
   validateIdentity,
   validateVersion,
 } from '@octojs/core';
+import { type PathVerdict, checkSelectionOptions, createPathFilter, secretWarning } from '@octojs/core/internal';
 import log from 'fancy-log';
 import { objectTransform } from 'through2';
 import Vinyl from 'vinyl';
@@ -41,6 +42,10 @@ export interface PackOptions {
   buffer?: boolean;
   /** Bytes of buffered files held before they are spooled to a temporary file. Default: 64 MiB. */
   memoryLimit?: number;
+  /** Ignore files to honour in the files' base and its folders besides `.octopusignore` (always read), e.g. `['.gitignore']`. */
+  ignoreFiles?: string[];
+  /** Keep only what `npm publish` would (package.json `files` with npm's own rules). Default: false. */
+  useNpmFiles?: boolean;
 }
 
 /**
@@ -57,6 +62,7 @@ export function pack(typeOrOptions?: string | PackOptions, maybeOptions?: PackOp
     format = normalizeFormat(options.format ?? options.type);
     compressionLevel = normalizeCompressionLevel(options.compressionLevel);
     fixedMtime = resolveMtime(options.mtime);
+    checkSelectionOptions('pack()', { ignoreFiles: options.ignoreFiles, useNpmFiles: options.useNpmFiles });
     if (options.id !== undefined && options.version !== undefined) validateIdentity({ id: options.id, version: options.version }, format);
     else if (options.id !== undefined) validateId(options.id);
     else if (options.version !== undefined) validateVersion(options.version);
@@ -67,11 +73,14 @@ export function pack(typeOrOptions?: string | PackOptions, maybeOptions?: PackOp
   let builder: PackageBuilder | undefined;
   let first: Vinyl | undefined;
   let count = 0;
+  let leftOut = 0;
+  let filter: ((file: string, isDirectory: boolean) => PathVerdict) | undefined;
 
   const start = async (file: Vinyl): Promise<PackageBuilder> => {
     let { id, version } = options;
+    let packageJson: string | undefined;
     if (id === undefined || version === undefined) {
-      const packageJson = options.packageJson ? path.resolve(file.cwd, options.packageJson) : await findPackageJson(file.base);
+      packageJson = options.packageJson ? path.resolve(file.cwd, options.packageJson) : await findPackageJson(file.base);
       if (packageJson === undefined) {
         throw new OctoError(
           'ERR_OCTO_PACKAGE_JSON_MISSING',
@@ -83,6 +92,14 @@ export function pack(typeOrOptions?: string | PackOptions, maybeOptions?: PackOp
       }
       ({ id, version } = await resolveIdentity({ basePath: file.base, packageJson, ...(id && { id }), ...(version && { version }) }));
     }
+    // .octopusignore (and ignoreFiles, useNpmFiles) and the default rules, as pack() applies them.
+    filter = await createPathFilter({
+      basePath: file.base,
+      packageId: id,
+      ...(packageJson !== undefined && { packageJson }),
+      ...(options.ignoreFiles && { ignoreFiles: options.ignoreFiles }),
+      ...(options.useNpmFiles !== undefined && { useNpmFiles: options.useNpmFiles }),
+    });
     return createPackage({
       id,
       version,
@@ -95,6 +112,13 @@ export function pack(typeOrOptions?: string | PackOptions, maybeOptions?: PackOp
   const add = async (file: Vinyl): Promise<void> => {
     if (file.relative === '' || file.relative === '.') return; // the base folder itself
     builder ??= await start(file);
+    const verdict = filter!(file.path, file.isDirectory());
+    if (verdict.excluded !== undefined) {
+      leftOut++;
+      return;
+    }
+    if (verdict.secret !== undefined)
+      log.warn(`gulp-octo: ${secretWarning(file.relative.split(path.sep).join('/'), verdict.secret, true)}`);
     first ??= file;
     const entry = {
       ...(file.stat?.mode !== undefined && { mode: file.stat.mode & 0o7777 }),
@@ -129,7 +153,8 @@ export function pack(typeOrOptions?: string | PackOptions, maybeOptions?: PackOp
         contents = await readFile(result.path);
       }
       const output = new Vinyl({ cwd: first.cwd, base: first.base, path: path.join(first.base, result.name), contents, stat: stats });
-      log(`gulp-octo: packed '${result.name}' with ${count} ${count === 1 ? 'entry' : 'entries'} (${formatBytes(result.size)})`);
+      const rules = leftOut > 0 ? `; ${leftOut} left out by .octopusignore and the default rules` : '';
+      log(`gulp-octo: packed '${result.name}' with ${count} ${count === 1 ? 'entry' : 'entries'} (${formatBytes(result.size)})${rules}`);
       return output;
     } finally {
       await rm(folder, { recursive: true, force: true });

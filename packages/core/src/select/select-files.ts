@@ -1,15 +1,20 @@
-import { type Dirent, type Stats, lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { type Stats, lstatSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import path from 'node:path';
-import picomatch from 'picomatch';
-import { OctoError, readError } from '../errors.js';
-import { type ArchiveEntry, DEFAULT_DIRECTORY_MODE, compareEntryNames } from '../archive/entry.js';
+import { OctoError } from '../errors.js';
+import { compareEntryNames } from '../archive/entry.js';
+import { type PackageJson, readPackageJson } from '../identity.js';
 import { binLinks } from './bin-links.js';
-import { productionPackageRoots } from './production-dependencies.js';
+import { defaultRules, includeMatchers } from './default-rules.js';
+import { type DependenciesMode, type DependencyTrees, dependencyTrees } from './dependency-trees.js';
+import { OCTOPUS_IGNORE, checkIgnored } from './ignore-files.js';
 import { isInside } from './is-inside.js';
+import { npmFiles } from './npm-files.js';
+import { secretKind, secretWarning } from './secrets.js';
+import { type ExcludedPath, type SelectedEntry, type WalkRoot, Walker, globMatchers } from './walker.js';
 
-export type DependenciesMode = 'all' | 'prod' | 'none';
+export type { DependenciesMode } from './dependency-trees.js';
+export type { ExcludedPath, SelectedEntry } from './walker.js';
 
 export interface SelectFilesOptions {
   basePath: string;
@@ -24,21 +29,40 @@ export interface SelectFilesOptions {
   skip?: string[];
   /** A fixed modification time for every entry. */
   mtime?: Date;
+  /** Ignore files to honour in basePath and its folders besides `.octopusignore` (always read), e.g. `['.gitignore']`. */
+  ignoreFiles?: string[];
+  /** Take only what `npm publish` would (package.json `files`, npm's always- and never-included files). */
+  useNpmFiles?: boolean;
+  /**
+   * The project's package.json: its folder's dependency tree is what `dependencies` packs, and when
+   * it is above basePath it goes in at the root too (with `prod` or `all`). Default: basePath's own.
+   */
+  packageJson?: string;
+  /**
+   * `dependencies` was asked for, not defaulted: a package.json above basePath then brings its tree,
+   * and finding nothing installed is an error. Default: whether `dependencies` is given.
+   */
+  dependenciesRequired?: boolean;
+  /** The package's id: earlier packages of it (any version and extension) stay out. */
+  packageId?: string;
 }
 
-interface WalkRoot {
-  realPath: string;
-  archivePath: string;
-  /** Links that stay inside this folder are stored as links. */
-  containment: string;
+/** What goes in, what stays out and why, and warnings about what goes in. */
+export interface Selection {
+  entries: SelectedEntry[];
+  excluded: ExcludedPath[];
+  warnings: string[];
 }
 
 /**
  * Walks a build folder and returns its entries, sorted by name: files, folders (empty ones too)
  * and links, each with its own mode and time. Nothing is read yet; the writers stream the bytes.
  */
-export async function selectFiles(options: SelectFilesOptions): Promise<ArchiveEntry[]> {
-  const basePath = path.resolve(options.basePath);
+export async function selectFiles(options: SelectFilesOptions): Promise<SelectedEntry[]> {
+  return (await explainSelection(options)).entries;
+}
+
+async function baseFolder(basePath: string): Promise<Stats> {
   let baseStats: Stats;
   try {
     baseStats = await stat(basePath);
@@ -55,186 +79,172 @@ export async function selectFiles(options: SelectFilesOptions): Promise<ArchiveE
       path: basePath,
     });
   }
-  const realBase = await realpath(basePath);
-  const includes = options.include && options.include.length > 0 ? options.include : ['**'];
-  const isIncluded = picomatch(includes, { dot: true });
-  const isExcluded = options.exclude && options.exclude.length > 0 ? picomatch(options.exclude, { dot: true }) : () => false;
-  const dependencies = options.dependencies ?? 'all';
-  const skip = new Set<string>();
-  for (const file of options.skip ?? []) {
-    skip.add(path.resolve(file));
+  return baseStats;
+}
+
+async function skipReasons(skip: readonly string[]): Promise<Map<string, string>> {
+  const reasons = new Map<string, string>();
+  for (const [index, file] of skip.entries()) {
+    const reason = index === 0 ? 'default rule: the out folder, where packages are written' : 'default rule: the package being written';
+    reasons.set(path.resolve(file), reason);
     try {
-      skip.add(await realpath(file));
+      reasons.set(await realpath(file), reason);
     } catch {
       // not there yet
     }
   }
-  const entries: ArchiveEntry[] = [];
-  const directoryNames = new Set<string>();
+  return reasons;
+}
 
-  // The walk uses synchronous calls, which cost a few microseconds each against tens for a promise,
-  // and gives the event loop a turn every few hundred folders so that the process stays responsive.
-  let foldersSinceYield = 0;
-  const sync = <T>(file: string, call: () => T): T => {
-    try {
-      return call();
-    } catch (error) {
-      throw readError(error, file);
-    }
-  };
+/** The project's package.json; a missing or broken one is an error only when the options need it. */
+async function readProject(file: string, needed: boolean): Promise<PackageJson | undefined> {
+  try {
+    return await readPackageJson(file);
+  } catch (error) {
+    if (needed && (error as OctoError).code !== 'ERR_OCTO_PACKAGE_JSON_MISSING') throw error;
+    return undefined;
+  }
+}
 
-  /** Walks a folder; says whether anything in it was included, and whether it is empty. */
-  const walk = async (
-    directory: string,
-    archiveDir: string,
-    root: WalkRoot,
-    stack: Set<string>,
-    isRootOfWalk: boolean,
-  ): Promise<{ included: boolean; empty: boolean }> => {
-    if (++foldersSinceYield >= 256) {
-      foldersSinceYield = 0;
-      await yieldToEventLoop();
-    }
-    const children: Dirent[] = sync(directory, () => readdirSync(directory, { withFileTypes: true }));
-    children.sort((a, b) => compareEntryNames(a.name, b.name));
-    let included = false;
-    for (const child of children) {
-      const absolute = path.join(directory, child.name);
-      const name = archiveDir === '' ? child.name : `${archiveDir}/${child.name}`;
-      if (child.name === '.git' || skip.has(absolute) || isExcluded(name)) continue;
-      // The package's own node_modules is replaced by the production tree, or left out.
-      if (child.name === 'node_modules' && (dependencies === 'none' || (dependencies === 'prod' && isRootOfWalk))) continue;
-      const stats = sync(absolute, () => lstatSync(absolute));
-      if (await visit(absolute, name, stats, root, stack)) included = true;
-    }
-    return { included, empty: children.length === 0 };
-  };
+/** selectFiles(), with the rule behind each entry, every path left out and why, and secret warnings. */
+export async function explainSelection(options: SelectFilesOptions): Promise<Selection> {
+  const basePath = path.resolve(options.basePath);
+  const baseStats = await baseFolder(basePath);
+  const realBase = await realpath(basePath);
+  const includes = options.include && options.include.length > 0 ? options.include : ['**'];
+  const dependencies = options.dependencies ?? 'all';
+  const asked = options.dependenciesRequired ?? options.dependencies !== undefined;
+  const packageJsonFile = path.resolve(options.packageJson ?? path.join(basePath, 'package.json'));
+  const projectDir = path.dirname(packageJsonFile);
+  const project = await readProject(packageJsonFile, dependencies === 'prod' || options.useNpmFiles === true);
+  // A package.json above basePath (a `dist` build): its tree and itself come in from outside.
+  const external = project !== undefined && !isInside(projectDir, basePath) && asked && dependencies !== 'none';
+  // .octopusignore is read last, so that its rules win over those of the other files in the same folder.
+  const ignoreFileNames = [...(options.ignoreFiles ?? []).filter((name) => name !== OCTOPUS_IGNORE), OCTOPUS_IGNORE];
+  const walker = new Walker({
+    includes: includeMatchers(includes),
+    defaultInclude: !(options.include && options.include.length > 0),
+    excludes: globMatchers(options.exclude ?? []),
+    ignoreFileNames,
+    defaults: defaultRules(options.packageId, ignoreFileNames),
+    npm: options.useNpmFiles ? { files: await npmFiles(packageJsonFile), projectDir } : undefined,
+    dependencies,
+    replacesBaseModules:
+      dependencies === 'prod'
+        ? '`dependencies` is prod: replaced by the production dependency tree'
+        : external
+          ? `\`dependencies\` is all: replaced by ${path.join(projectDir, 'node_modules')}`
+          : undefined,
+    followExternalSymlinks: options.followExternalSymlinks ?? false,
+    skip: await skipReasons(options.skip ?? []),
+    mtime: options.mtime,
+  });
 
-  const mtimeOf = (stats: Stats): Date => options.mtime ?? stats.mtime;
+  const baseRoot: WalkRoot = { realPath: realBase, archivePath: '', containment: realBase, isBase: true, nested: true };
+  await walker.walk(basePath, '', baseRoot, new Set([realBase]), []);
 
-  const visit = async (absolute: string, name: string, stats: Stats, root: WalkRoot, stack: Set<string>): Promise<boolean> => {
-    if (stats.isSymbolicLink()) {
-      const target = sync(absolute, () => readlinkSync(absolute));
-      const resolved = path.resolve(path.dirname(absolute), target);
-      let realTarget: string | undefined;
-      try {
-        realTarget = realpathSync(absolute);
-      } catch {
-        realTarget = undefined; // a dangling link
-      }
-      const inside = isInside(realTarget ?? resolved, root.containment) && !path.isAbsolute(target);
-      if (inside) {
-        if (!isIncluded(name)) return false;
-        entries.push({ type: 'symlink', name, target: target.split(path.sep).join('/'), mode: stats.mode & 0o7777, mtime: mtimeOf(stats) });
-        return true;
-      }
-      if (!options.followExternalSymlinks || realTarget === undefined) {
-        throw new OctoError('ERR_OCTO_SYMLINK_OUTSIDE', `The link ${absolute} points outside the folder being packed (to ${resolved}).`, {
-          hint: 'Exclude it, replace it with a copy, or set followExternalSymlinks (--follow-external-symlinks) to pack what it points to.',
-          path: absolute,
-        });
-      }
-      const targetStats = sync(absolute, () => statSync(absolute));
-      return visit(realTarget, name, targetStats, root, stack);
-    }
-    if (stats.isDirectory()) {
-      const real = sync(absolute, () => realpathSync(absolute));
-      if (stack.has(real)) {
-        throw new OctoError('ERR_OCTO_SYMLINK_LOOP', `Following links at ${name} leads back into ${real}: a loop.`, {
-          hint: 'Exclude that link, or turn off followExternalSymlinks.',
-          path: absolute,
-        });
-      }
-      stack.add(real);
-      const { included, empty } = await walk(absolute, name, root, stack, false);
-      stack.delete(real);
-      if (included || (empty && (isIncluded(name) || isIncluded(`${name}/`)))) {
-        entries.push({ type: 'directory', name, mode: stats.mode & 0o7777, mtime: mtimeOf(stats) });
-        directoryNames.add(name);
-        return true;
-      }
-      return false;
-    }
-    if (stats.isFile()) {
-      if (!isIncluded(name)) return false;
-      entries.push({
-        type: 'file',
-        name,
-        source: { kind: 'path', path: absolute, size: stats.size },
-        mode: stats.mode & 0o7777,
-        mtime: mtimeOf(stats),
-      });
-      return true;
-    }
-    return false; // sockets, FIFOs and devices have no place in a package
-  };
-
-  const baseRoot: WalkRoot = { realPath: realBase, archivePath: '', containment: realBase };
-  await walk(basePath, '', baseRoot, new Set([realBase]), true);
-
-  if (dependencies === 'prod') {
-    const roots = await productionPackageRoots(basePath);
-    for (const root of roots) {
-      if (isExcluded(root.archivePath)) continue;
-      const rootStats = await stat(root.realPath);
-      const walkRoot: WalkRoot = { ...root, containment: root.realPath };
-      const hasContent = await walkPackage(root, walkRoot);
-      if (hasContent) {
-        entries.push({ type: 'directory', name: root.archivePath, mode: rootStats.mode & 0o7777, mtime: mtimeOf(rootStats) });
-        directoryNames.add(root.archivePath);
-      }
-    }
-    const packedFiles = new Map(entries.filter((entry) => entry.type === 'file').map((entry) => [entry.name, entry]));
-    for (const link of binLinks(roots, packedFiles)) if (!isExcluded(link.name)) entries.push(link);
+  if (project !== undefined && (dependencies === 'prod' || external || (dependencies === 'all' && asked))) {
+    const trees = await dependencyTrees(dependencies, projectDir, project, {
+      walked: !external,
+      required: asked,
+    });
+    await addDependencyTrees(walker, trees, options.mtime);
+    if (external) addProjectPackageJson(walker, packageJsonFile, basePath, dependencies, options.mtime);
+  }
+  const warnings = secretWarnings(walker);
+  if (project !== undefined && !isInside(projectDir, basePath) && !asked && Object.keys(project.dependencies ?? {}).length > 0) {
+    warnings.push(
+      `${packageJsonFile} declares dependencies, but none is packed: it is outside basePath. Set \`dependencies\` to prod to add its production tree ` +
+        `and package.json, or to none if the build needs nothing at run time (a bundle).`,
+    );
   }
 
-  async function walkPackage(root: { realPath: string; archivePath: string }, walkRoot: WalkRoot): Promise<boolean> {
-    // A package's nested node_modules are separate roots of their own (or not needed at all).
-    const stack = new Set([root.realPath]);
-    const children: Dirent[] = sync(root.realPath, () => readdirSync(root.realPath, { withFileTypes: true }));
-    children.sort((a, b) => compareEntryNames(a.name, b.name));
-    let any = false;
-    for (const child of children) {
-      if (child.name === 'node_modules' || child.name === '.git') continue;
-      const absolute = path.join(root.realPath, child.name);
-      const name = `${root.archivePath}/${child.name}`;
-      if (isExcluded(name)) continue;
-      if (
-        await visit(
-          absolute,
-          name,
-          sync(absolute, () => lstatSync(absolute)),
-          walkRoot,
-          stack,
-        )
-      )
-        any = true;
-    }
-    return any;
-  }
-
-  // Every folder on the way to an entry gets an entry of its own, so modes survive extraction.
-  const mtime = options.mtime ?? baseStats.mtime;
-  for (const entry of [...entries]) {
-    const parts = entry.name.split('/');
-    for (let index = 1; index < parts.length; index++) {
-      const parent = parts.slice(0, index).join('/');
-      if (!directoryNames.has(parent)) {
-        directoryNames.add(parent);
-        entries.push({ type: 'directory', name: parent, mode: DEFAULT_DIRECTORY_MODE, mtime });
-      }
-    }
-  }
-
-  if (entries.length === 0) {
+  walker.addParents(options.mtime ?? baseStats.mtime);
+  if (walker.entries.length === 0) {
     throw new OctoError(
       'ERR_OCTO_NOTHING_MATCHED',
-      `Nothing under ${basePath} matched ${includes.join(', ')}${options.exclude?.length ? ` (excluding ${options.exclude.join(', ')})` : ''}.`,
+      `Nothing under ${basePath} matched ${includes.join(', ')}${options.exclude?.length ? ` (excluding ${options.exclude.join(', ')})` : ''}` +
+        `${walker.excluded.length > 0 ? `; ${walker.excluded.length} path(s) were left out by the rules (planPackage() lists them in \`excluded\`)` : ''}.`,
       {
-        hint: 'Check basePath and the include and exclude globs; globs are relative to basePath.',
+        hint: 'Check basePath, the include and exclude globs (relative to basePath) and the .octopusignore files.',
         path: basePath,
       },
     );
   }
-  return entries.sort((a, b) => compareEntryNames(a.name, b.name));
+  const byName = (a: { path?: string; name?: string }, b: { path?: string; name?: string }): number =>
+    compareEntryNames(a.name ?? a.path ?? '', b.name ?? b.path ?? '');
+  return { entries: walker.entries.sort(byName), excluded: walker.excluded.sort(byName), warnings };
+}
+
+/** Walks the dependency trees into the package under `node_modules/`, with the `.bin` links npm makes. */
+async function addDependencyTrees(walker: Walker, trees: DependencyTrees, mtime: Date | undefined): Promise<void> {
+  for (const excluded of trees.excluded) walker.out(excluded.path, excluded.reason);
+  for (const root of trees.roots) {
+    const exclude = walker.rules.excludes.find((candidate) => candidate.test(root.archivePath));
+    if (exclude) {
+      walker.out(root.archivePath, `exclude \`${exclude.glob}\``);
+      continue;
+    }
+    const verdict = checkIgnored(walker.baseLevels, root.archivePath, true);
+    if (verdict?.ignored) {
+      walker.out(root.archivePath, `ignored by ${verdict.reason}`);
+      continue;
+    }
+    const real = await realpath(root.realPath);
+    const rootStats = await stat(real);
+    const walkRoot: WalkRoot = { ...root, containment: real, isBase: false };
+    const { included } = await walker.walk(real, root.archivePath, walkRoot, new Set([real]), walker.baseLevels);
+    if (included && !walker.directoryNames.has(root.archivePath)) {
+      walker.entries.push({
+        type: 'directory',
+        name: root.archivePath,
+        mode: rootStats.mode & 0o7777,
+        mtime: mtime ?? rootStats.mtime,
+        reason: root.reason,
+      });
+      walker.directoryNames.add(root.archivePath);
+    }
+  }
+  const packedFiles = new Map(walker.entries.filter((entry) => entry.type === 'file').map((entry) => [entry.name, entry]));
+  for (const link of binLinks(trees.packageRoots, packedFiles)) {
+    const exclude = walker.rules.excludes.find((candidate) => candidate.test(link.name));
+    if (exclude) walker.out(link.name, `exclude \`${exclude.glob}\``);
+    else walker.entries.push({ ...link, reason: 'a `.bin` link npm makes at install (`dependencies`: prod)' });
+  }
+}
+
+/** The project's package.json at the package root, so `npm start`, `"type": "module"` and require work. */
+function addProjectPackageJson(
+  walker: Walker,
+  file: string,
+  basePath: string,
+  dependencies: DependenciesMode,
+  mtime: Date | undefined,
+): void {
+  if (walker.entries.some((entry) => entry.name === 'package.json')) return; // basePath has its own
+  const exclude = walker.rules.excludes.find((candidate) => candidate.test('package.json'));
+  if (exclude) return void walker.out('package.json', `exclude \`${exclude.glob}\``);
+  const verdict = checkIgnored(walker.baseLevels, 'package.json', false);
+  if (verdict?.ignored) return void walker.out('package.json', `ignored by ${verdict.reason}`);
+  const stats = lstatSync(file);
+  walker.entries.push({
+    type: 'file',
+    name: 'package.json',
+    source: { kind: 'path', path: file, size: stats.size },
+    mode: stats.mode & 0o7777,
+    mtime: mtime ?? stats.mtime,
+    reason: `the project's package.json (${path.relative(basePath, file).split(path.sep).join('/')}), with its dependencies (\`dependencies\`: ${dependencies})`,
+  });
+}
+
+/** One warning per file about to be packed that usually holds secrets, unless an include names it. */
+function secretWarnings(walker: Walker): string[] {
+  const warnings: string[] = [];
+  for (const entry of walker.entries) {
+    if (entry.type !== 'file' || entry.name.split('/').includes('node_modules')) continue;
+    const why = secretKind(path.posix.basename(entry.name), entry.source.kind === 'path' ? entry.source.path : undefined);
+    const meant = walker.explicitInclude(entry.name) !== undefined || entry.reason?.startsWith('put back by');
+    if (why !== undefined && !meant) warnings.push(secretWarning(entry.name, why));
+  }
+  return warnings;
 }
