@@ -1,3 +1,4 @@
+import { nearMiss } from '@octojs/core/internal';
 import type { Command } from './args/flags.js';
 import { parseArgs } from './args/parse-args.js';
 import { runPack } from './commands/pack.js';
@@ -27,7 +28,7 @@ function commandOf(argv: readonly string[]): { command: Command | 'help' | 'vers
       hint: 'octojs knows `package upload` (push) and `package zip create` (pack).',
     });
   }
-  const guess = ['pack', 'push', 'publish', 'help'].find((name) => name.startsWith(first.slice(0, 3)) || first.startsWith(name));
+  const guess = nearMiss(first, [...COMMANDS, 'help', 'package']);
   throw new UsageError(`Unknown command "${first}".`, {
     hint: guess
       ? `Did you mean \`octojs ${guess}\`? Commands: pack, push, publish.`

@@ -388,7 +388,7 @@ export const FLAGS: readonly Flag[] = [
     commands: ALL,
     group: 'output',
     value: '<level>',
-    help: 'verbose|debug: --verbose; information: normal; warning|error|fatal: --quiet',
+    help: 'Octo.exe levels: verbose|debug = --verbose; information = normal; warning = warnings and errors; error|fatal = --quiet',
   },
   {
     key: 'noPrompt',

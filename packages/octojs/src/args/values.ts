@@ -44,14 +44,15 @@ export function oneOf<T extends string>(where: Where, value: unknown, choices: r
   return found;
 }
 
-export type Verbosity = 'quiet' | 'normal' | 'verbose';
+/** `quiet`: errors only; `warnings`: errors and warnings; `normal`; `verbose`. */
+export type Verbosity = 'quiet' | 'warnings' | 'normal' | 'verbose';
 
 /** Octo.exe's --logLevel, as our three levels. */
 export function verbosityOf(where: Where, value: unknown): Verbosity {
   const level = oneOf(where, value, ['verbose', 'debug', 'information', 'info', 'warning', 'error', 'fatal'] as const);
   if (level === 'verbose' || level === 'debug') return 'verbose';
   if (level === 'information' || level === 'info') return 'normal';
-  return 'quiet';
+  return level === 'warning' ? 'warnings' : 'quiet';
 }
 
 /**

@@ -35,7 +35,7 @@ export class Console {
     this.verbosity = verbosity;
     this.#io = io;
     this.#color = !io.env.NO_COLOR && io.stderr.isTTY === true;
-    this.progress = io.stderr.isTTY === true && !io.env.CI && format === 'table' && verbosity !== 'quiet';
+    this.progress = io.stderr.isTTY === true && !io.env.CI && format === 'table' && (verbosity === 'normal' || verbosity === 'verbose');
   }
 
   paint(code: number, text: string): string {
@@ -50,7 +50,7 @@ export class Console {
 
   /** What a person watching wants to see; not with --quiet, --json or basic. */
   note(text: string): void {
-    if (this.format === 'table' && this.verbosity !== 'quiet') this.line(text);
+    if (this.format === 'table' && (this.verbosity === 'normal' || this.verbosity === 'verbose')) this.line(text);
   }
 
   /** --verbose only (on stderr, so also with --json). */
