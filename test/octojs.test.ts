@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { type Feed, startFeed } from '@octojs/feed';
 import { readArchive } from './helpers/archive-reader.js';
@@ -251,7 +253,11 @@ describe('octojs command line', () => {
     assert.match(badVersion.stderr, /ERR_OCTO_INVALID_VERSION/);
     const emptyId = await octojs(['pack', '--id='], { cwd: app });
     assert.equal(emptyId.code, 2);
-    assert.match(emptyId.stderr, /ERR_OCTO_INVALID_ID: The package id is empty\.\n {2}hint: .*with the `--id` option/, 'core names `id`; the CLI says --id');
+    assert.match(
+      emptyId.stderr,
+      /ERR_OCTO_INVALID_ID: The package id is empty\.\n {2}hint: .*with the `--id` option/,
+      'core names `id`; the CLI says --id',
+    );
     assert.ok(!existsSync(path.join(app, 'bin')), 'nothing was written');
     assert.ok(!feed.feed.packages().some((stored) => stored.packageId === 'Never.Written'), 'nothing was sent');
   });
@@ -364,6 +370,32 @@ describe('octojs command line', () => {
       ['created', 'failed', 'failed'],
     );
     assert.equal(json(rest).summary.exitCode, 1);
+  });
+
+  it('Ctrl-C during an upload ends the line, says so, and ends the process by the signal', async () => {
+    await octojs(['pack', '--id', 'Interrupted', '--version', '1.0.0'], { cwd: app });
+    feed.feed.faults.delay(20_000, { method: 'POST' });
+    const child = spawn(process.execPath, [BINS.octojs, 'push', 'bin/Interrupted.1.0.0.tar.gz'], {
+      cwd: app,
+      env: { PATH: process.env.PATH, NO_COLOR: '1', ...feed.env() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('close', (code, signal) => resolve({ code, signal })),
+    );
+    // The upload has started once push's own look-up of the package (after the pre-flight's) was answered.
+    const lookups = (): number =>
+      feed.feed.requests.filter((request) => request.method === 'GET' && /Interrupted\.1\.0\.0$/.test(request.path)).length;
+    for (let waited = 0; lookups() < 2 && waited < 10_000; waited += 50) await sleep(50);
+    await sleep(300);
+    child.kill('SIGINT');
+    const { signal } = await ended;
+    feed.feed.faults.clear();
+    assert.equal(signal, 'SIGINT');
+    assert.equal(stderr, 'interrupted by SIGINT\n');
+    assert.ok(!feed.feed.packages().some((stored) => stored.packageId === 'Interrupted'));
   });
 
   it('push --dry-run says what would happen to each package and sends no upload', async () => {
