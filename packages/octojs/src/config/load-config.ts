@@ -13,6 +13,9 @@ export interface Config {
 
 const RC = '.octojsrc.json';
 
+/** Settings a config file may give as a JSON number. */
+const NUMERIC = new Set(['timeout', 'retries', 'concurrency', 'compressionLevel', 'mtime']);
+
 /**
  * `.octojsrc.json` in the current folder, else the `"octojs"` section of its package.json. A file that
  * is not JSON, a section that is not an object, an unknown key or a value of the wrong type is
@@ -91,7 +94,9 @@ function checked(section: unknown, source: string): Record<string, unknown> {
         },
       );
     if (flag.type === 'boolean' && typeof value !== 'boolean') throw wrong('true or false');
-    if (flag.type === 'string' && typeof value !== 'string' && typeof value !== 'number') throw wrong('a string');
+    if (flag.type === 'string' && typeof value !== 'string' && !(NUMERIC.has(key) && typeof value === 'number')) {
+      throw wrong(NUMERIC.has(key) ? 'a number or a string' : 'a string');
+    }
     if (flag.type === 'strings') {
       const list = typeof value === 'string' ? [value] : value;
       if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) throw wrong('a string or an array of strings');
