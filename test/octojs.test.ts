@@ -121,6 +121,15 @@ describe('octojs command line', () => {
     const entries = await readArchive(String(made!.file));
     assert.ok(entries.some((entry) => entry.name === 'server.js' && entry.mtime === 1700000000));
 
+    const twice = await octojs(['pack', '--json'], { cwd: app });
+    assert.equal(twice.code, 1);
+    const twiceDoc = json(twice);
+    assert.equal(twiceDoc.packages[0]!.fileName, 'acme.cli-app.2.0.0.tar.gz');
+    assert.equal(twiceDoc.packages[0]!.outcome, 'failed');
+    assert.equal((twiceDoc.packages[0]!.error as { code: string }).code, 'ERR_OCTO_OUTPUT_EXISTS');
+    assert.equal(twiceDoc.summary.failed, 1);
+    assert.equal(count(twice.stderr, 'ERR_OCTO_OUTPUT_EXISTS'), 1, 'printed once');
+
     const pushed = await octojs(['push', 'bin/**/*.tar.gz', '--json'], { cwd: app, env: feed.env() });
     assert.equal(pushed.code, 0, pushed.stderr);
     const doc = json(pushed);

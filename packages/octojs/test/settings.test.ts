@@ -74,6 +74,12 @@ describe('octojs settings', () => {
     );
     assert.equal(settings('push', ['a', '--use-delta-compression', 'false']).packages.length, 1, 'false is accepted');
     assert.throws(() => settings('pack', ['a', 'b']), /takes one base path, not 2/);
+    assert.deepEqual(settings('pack', ['--include', '/bin/*.dll', '--include', './web/**', '--exclude', '.\\obj\\**']).pack, {
+      basePath: '/work',
+      outFolder: '/work/bin',
+      include: ['bin/*.dll', 'web/**'],
+      exclude: ['obj/**'],
+    });
   });
 
   it('reads .octojsrc.json before package.json, and checks what it reads', async () => {

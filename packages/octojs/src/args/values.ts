@@ -72,3 +72,11 @@ export function localPath(cwd: string, value: string): string {
 export function slashGlob(glob: string): string {
   return glob.replace(/\\/g, '/');
 }
+
+/**
+ * An --include or --exclude glob: relative to the base path, so a leading `/` (as the Octopus CLI's
+ * help writes them, `/bin/*.dll`) or `./` means the base path itself.
+ */
+export function packGlob(glob: string): string {
+  return slashGlob(glob).replace(/^(\.?\/)+/, '');
+}

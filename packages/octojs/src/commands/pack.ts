@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { type PackPlan, formatBytes, pack, planPackage } from '@octojs/core';
 import type { Settings } from '../config/settings.js';
+import { toFailure } from '../errors.js';
 import type { Console } from '../output/console.js';
 import { packFields, planReasons } from '../output/core-fields.js';
 import { type PackageReport, type Report, summarize } from '../output/report.js';
@@ -71,7 +72,19 @@ export async function runPack(settings: Settings, output: Console): Promise<Repo
     const packages = [entry];
     return { command: 'pack', dryRun: true, packages, summary: summarize(packages) };
   }
-  const entry = await packPlanned(settings, output, plan);
+  let entry: PackageReport;
+  try {
+    entry = await packPlanned(settings, output, plan);
+  } catch (error) {
+    const {
+      contents: _contents,
+      excluded: _excluded,
+      expectedOutcome: _expected,
+      ...planned
+    } = planEntry(plan, settings.pack.overwrite === true);
+    entry = { ...planned, outcome: 'failed', error: toFailure(error) };
+    output.result(entry);
+  }
   const packages = [entry];
   return { command: 'pack', dryRun: false, packages, summary: summarize(packages) };
 }

@@ -2,7 +2,17 @@ import { readFileSync } from 'node:fs';
 import { type PackOptions, type PushOptions, normalizeOverwriteMode } from '@octojs/core';
 import type { Command } from '../args/flags.js';
 import type { ParsedArgs } from '../args/parse-args.js';
-import { type Verbosity, compressionLevel, localPath, oneOf, slashGlob, timeoutMs, verbosityOf, wholeNumber } from '../args/values.js';
+import {
+  type Verbosity,
+  compressionLevel,
+  localPath,
+  oneOf,
+  packGlob,
+  slashGlob,
+  timeoutMs,
+  verbosityOf,
+  wholeNumber,
+} from '../args/values.js';
 import { CliError, UsageError } from '../errors.js';
 import type { Config } from './load-config.js';
 
@@ -98,7 +108,7 @@ function packOptions(args: ParsedArgs, get: Get, isOn: (key: string) => boolean,
     }
     options.format = oneOf(format.where, format.value, ['zip', 'tar.gz', 'tgz', 'tar', 'targz'] as const);
   }
-  const globs = (key: 'include' | 'exclude'): string[] | undefined => (get(key)?.value as string[] | undefined)?.map(slashGlob);
+  const globs = (key: 'include' | 'exclude'): string[] | undefined => (get(key)?.value as string[] | undefined)?.map(packGlob);
   const include = globs('include');
   const exclude = globs('exclude');
   if (include) options.include = include;
