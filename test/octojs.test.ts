@@ -626,6 +626,12 @@ describe('octojs with the command lines of Octo.exe and the Octopus CLI, verbati
     assert.equal(doc.spaceId, 'Spaces-1');
     assert.match(pushed.stderr, /server http:\/\/127\.0\.0\.1:\d+\/, space Spaces-1 \(Default\), overwrite mode IgnoreIfExists/);
     assert.match(pushed.stderr, /OctoWeb\.1\.0\.0\.zip\s+sha1 [0-9a-f]{40}/);
+    assert.match(
+      pushed.stderr,
+      /^ {2}GET http:\/\/127\.0\.0\.1:\d+\/api\/Spaces-1\/packages\/OctoWeb\.1\.0\.0 -> 404$/m,
+      'each request and its outcome',
+    );
+    assert.match(pushed.stderr, /^ {2}POST http:\/\/127\.0\.0\.1:\d+\/api\/Spaces-1\/packages\/raw\?overwriteMode=IgnoreIfExists -> 201$/m);
     assert.ok(!pushed.stderr.includes(KEY) && !pushed.stdout.includes(KEY));
     const quiet = await octojs(
       ['push', 'destination/OctoWeb.1.0.0.zip', '--overwrite-mode', 'ignore', '--logLevel', 'Warning', '--ignoreSslErrors'],

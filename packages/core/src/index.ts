@@ -45,11 +45,4 @@ export { type PushAllOptions, type PushAllEntry, pushAll } from './push/push-all
 export { safeUrl } from './push/http-errors.js';
 export { type SpooledFile, spoolStream } from './push/spool-stream.js';
 export { type LegacyPushOptions, fromLegacyOptions } from './push/legacy-options.js';
-export {
-  type PreviewInput,
-  type PreviewPackage,
-  type PreviewRequest,
-  type PushPreview,
-  type PreviewPushOptions,
-  previewPush,
-} from './push/preview-push.js';
+export { type PreviewInput, type PreviewPackage, type PushPreview, previewPush } from './push/preview-push.js';

@@ -9,6 +9,7 @@ import { VERSION, outputSettings, resolveSettings } from './config/settings.js';
 import { UsageError, exitCodeOf, toFailure } from './errors.js';
 import { HELP, commandHelp } from './help.js';
 import { Console, type Streams } from './output/console.js';
+import { logRequests } from './output/request-log.js';
 import { type Report, summarize } from './output/report.js';
 
 const COMMANDS: readonly Command[] = ['pack', 'push', 'publish'];
@@ -93,7 +94,12 @@ export async function main(argv: string[], cwd = process.cwd(), env: NodeJS.Proc
     const early = outputSettings(args, config);
     output = new Console(early.outputFormat, early.verbosity, streams);
     const settings = resolveSettings(command, args, config, cwd, env);
-    stopListening = onInterrupt(output);
+    const stopInterrupt = onInterrupt(output);
+    const stopLog = logRequests(output);
+    stopListening = () => {
+      stopInterrupt();
+      stopLog();
+    };
     const report: Report =
       command === 'pack'
         ? await runPack(settings, output)

@@ -9,15 +9,6 @@ import { type OverwriteMode, type PushOptions, normalizeOverwriteMode, resolveCo
 /** A package to preview: the path of an existing file, or only the file name of one still to be made. */
 export type PreviewInput = string | { fileName: string };
 
-/** One GET made by a preview, for a verbose log (the URL without secrets). */
-export interface PreviewRequest {
-  method: 'GET';
-  url: string;
-  /** The HTTP status, or undefined when the request failed without an answer. */
-  status: number | undefined;
-  what: 'root' | 'spaces' | 'space' | 'package';
-}
-
 export interface PreviewPackage {
   /** The path given (absolute), or the file name for a package still to be made. */
   file: string;
@@ -41,13 +32,6 @@ export interface PushPreview {
   spaceId: string | undefined;
   overwriteMode: OverwriteMode;
   packages: PreviewPackage[];
-  /** Every request made, in order. */
-  requests: PreviewRequest[];
-}
-
-export interface PreviewPushOptions extends PushOptions {
-  /** Called after each request, as it is made. */
-  onRequest?: (request: PreviewRequest) => void;
 }
 
 /**
@@ -56,58 +40,21 @@ export interface PreviewPushOptions extends PushOptions {
  * Nothing is uploaded. Setting errors and an unreachable server or space reject; a package's own
  * problem (a bad name, a missing file) is reported in its entry.
  */
-export async function previewPush(inputs: readonly PreviewInput[], options: PreviewPushOptions = {}): Promise<PushPreview> {
+export async function previewPush(inputs: readonly PreviewInput[], options: PushOptions = {}): Promise<PushPreview> {
   const overwriteMode = normalizeOverwriteMode(options.overwriteMode, options.replace);
   const connection = resolveConnection(options);
-  const requests: PreviewRequest[] = [];
   const session = await OctopusSession.create(connection);
-  const logged = async <T>(what: PreviewRequest['what'], url: string, work: () => Promise<T>, status: (value: T) => number): Promise<T> => {
-    try {
-      const value = await work();
-      record({ method: 'GET', url: safeUrl(url), status: status(value), what });
-      return value;
-    } catch (error) {
-      record({ method: 'GET', url: safeUrl(url), status: isOctoError(error) ? error.status : undefined, what });
-      throw error;
-    }
-  };
-  const record = (request: PreviewRequest): void => {
-    requests.push(request);
-    options.onRequest?.(request);
-  };
   try {
-    await logged(
-      'root',
-      `${session.baseUrl}/api`,
-      () => session.root(),
-      () => 200,
-    );
-    const wanted = connection.space;
-    const space =
-      wanted === undefined
-        ? await session.space()
-        : await logged(
-            'space',
-            `${session.baseUrl}/api/${/^Spaces-\d+$/i.test(wanted) ? wanted : 'spaces/all'}`,
-            () => session.space(),
-            () => 200,
-          );
+    const space = await session.space();
     const packages: PreviewPackage[] = [];
-    for (const input of inputs) packages.push(await previewOne(session, space.links, input, logged));
-    return { server: safeUrl(connection.server), spaceId: space.id, overwriteMode, packages, requests };
+    for (const input of inputs) packages.push(await previewOne(session, space.links, input));
+    return { server: safeUrl(connection.server), spaceId: space.id, overwriteMode, packages };
   } finally {
     session.close();
   }
 }
 
-type Logged = <T>(what: PreviewRequest['what'], url: string, work: () => Promise<T>, status: (value: T) => number) => Promise<T>;
-
-async function previewOne(
-  session: OctopusSession,
-  links: Record<string, string>,
-  input: PreviewInput,
-  logged: Logged,
-): Promise<PreviewPackage> {
+async function previewOne(session: OctopusSession, links: Record<string, string>, input: PreviewInput): Promise<PreviewPackage> {
   const file = typeof input === 'string' ? path.resolve(input) : input.fileName;
   const fileName = typeof input === 'string' ? path.basename(input) : input.fileName;
   const entry: PreviewPackage = { file, fileName, packageId: '', version: '', size: undefined, exists: undefined };
@@ -122,12 +69,7 @@ async function previewOne(
   if (!template) return entry;
   const url = session.resolveLink(expandTemplate(template, { id: `${entry.packageId}.${entry.version}` }));
   try {
-    const { status, body } = await logged(
-      'package',
-      url,
-      () => session.getJson<PackageResource>(url),
-      (answer) => answer.status,
-    );
+    const { status, body } = await session.getJson<PackageResource>(url);
     entry.exists = status !== 404 && body !== undefined;
     if (entry.exists && typeof body?.Hash === 'string') entry.serverSha1 = body.Hash.toLowerCase();
   } catch (error) {

@@ -1,4 +1,4 @@
-import { type OverwriteMode, type PreviewPushOptions, type PushOptions, type PushPreview, previewPush } from '@octojs/core';
+import { type OverwriteMode, type PushOptions, type PushPreview, previewPush } from '@octojs/core';
 import type { Settings } from '../config/settings.js';
 import type { Failure } from '../errors.js';
 import type { Console } from '../output/console.js';
@@ -24,12 +24,7 @@ export async function preflight(
   output: Console,
   warn: (message: string) => void,
 ): Promise<PushPreview> {
-  const options: PreviewPushOptions = {
-    ...settings.push,
-    onWarning: warn,
-    onRequest: (request) => output.detail(`${request.method} ${request.url} -> ${request.status ?? 'no answer'}`),
-  };
-  const preview = await previewPush(inputs, options);
+  const preview = await previewPush(inputs, { ...settings.push, onWarning: warn });
   const space = settings.push.space ?? settings.push.env?.OCTOPUS_SPACE;
   output.detail(
     `server ${preview.server}, space ${preview.spaceId ?? "the server's default"}${space && space !== preview.spaceId ? ` (${space})` : ''}, overwrite mode ${preview.overwriteMode}`,
