@@ -4,7 +4,7 @@ import type { Settings } from '../config/settings.js';
 import { toFailure } from '../errors.js';
 import type { Console } from '../output/console.js';
 import { packFields, planReasons } from '../output/core-fields.js';
-import { type PackageReport, type Report, summarize } from '../output/report.js';
+import { type PackageReport, type Report, summarize, withoutPlan } from '../output/report.js';
 
 /** The dry-run view of a plan: what would go in, and (when core says) why, and what stays out. */
 export function planEntry(plan: PackPlan, overwrite: boolean): PackageReport {
@@ -76,13 +76,7 @@ export async function runPack(settings: Settings, output: Console): Promise<Repo
   try {
     entry = await packPlanned(settings, output, plan);
   } catch (error) {
-    const {
-      contents: _contents,
-      excluded: _excluded,
-      expectedOutcome: _expected,
-      ...planned
-    } = planEntry(plan, settings.pack.overwrite === true);
-    entry = { ...planned, outcome: 'failed', error: toFailure(error) };
+    entry = { ...withoutPlan(planEntry(plan, settings.pack.overwrite === true)), outcome: 'failed', error: toFailure(error) };
     output.result(entry);
   }
   const packages = [entry];

@@ -3,7 +3,7 @@ import type { Settings } from '../config/settings.js';
 import { toFailure } from '../errors.js';
 import type { Console } from '../output/console.js';
 import { pushSha1 } from '../output/core-fields.js';
-import { type PackageReport, type Report, summarize } from '../output/report.js';
+import { type PackageReport, type Report, summarize, withoutPlan } from '../output/report.js';
 import { packPlanned, planEntry, printPlan } from './pack.js';
 import { conflict, describeExpected, expectedOutcome, onceWarner, preflight, uploadOptions } from './push-checks.js';
 
@@ -22,10 +22,11 @@ export async function runPublish(settings: Settings, output: Console): Promise<R
     preview = await preflight([{ fileName: entry.fileName }], settings, output, warn);
   } catch (error) {
     const failure = toFailure(error);
+    if (settings.dryRun) printPlan(output, entry);
     output.failure(failure, error);
-    delete entry.expectedOutcome;
-    delete entry.error;
-    return { ...base, packages: [withoutContents(entry, settings)], summary: summarize([entry], failure), error: failure };
+    // The whole command failed: the package was not attempted, whatever else a run would have met.
+    const { error: _notReached, ...skipped } = withoutPlan(entry);
+    return { ...base, packages: [skipped], summary: summarize([skipped], failure), error: failure };
   }
   const where = { server: preview.server, spaceId: preview.spaceId ?? null, overwriteMode: preview.overwriteMode };
   const checked = preview.packages[0]!;
@@ -47,8 +48,8 @@ export async function runPublish(settings: Settings, output: Console): Promise<R
   delete entry.expectedOutcome;
   if (entry.error) {
     entry.outcome = 'failed';
-    output.result(withoutContents(entry, settings));
-    return report(withoutContents(entry, settings));
+    output.result(withoutPlan(entry));
+    return report(withoutPlan(entry));
   }
 
   const started = Date.now();
@@ -56,7 +57,7 @@ export async function runPublish(settings: Settings, output: Console): Promise<R
   try {
     packed = await packPlanned(settings, output, plan);
   } catch (error) {
-    const failed = { ...withoutContents(entry, settings), outcome: 'failed' as const, error: toFailure(error) };
+    const failed = { ...withoutPlan(entry), outcome: 'failed' as const, error: toFailure(error) };
     output.result(failed);
     return report(failed);
   }
@@ -80,10 +81,4 @@ export async function runPublish(settings: Settings, output: Console): Promise<R
   result.seconds = (Date.now() - started) / 1000;
   output.result(result);
   return report(result);
-}
-
-/** The list of contents belongs to dry runs. */
-function withoutContents(entry: PackageReport, _settings: Settings): PackageReport {
-  const { contents: _contents, excluded: _excluded, ...rest } = entry;
-  return rest;
 }

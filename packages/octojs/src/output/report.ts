@@ -80,3 +80,9 @@ export function summarize(packages: readonly PackageReport[], error?: Failure): 
 export function packageEntry(file: string, fileName: string, outcome: Outcome, fields: Partial<PackageReport> = {}): PackageReport {
   return { file, fileName, packageId: null, version: null, size: null, sha1: null, outcome, seconds: 0, warnings: [], ...fields };
 }
+
+/** An entry without what only a dry run reports (the contents, the excluded, the expected outcome). */
+export function withoutPlan(entry: PackageReport): PackageReport {
+  const { contents: _contents, excluded: _excluded, expectedOutcome: _expected, ...rest } = entry;
+  return rest;
+}
