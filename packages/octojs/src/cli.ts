@@ -5,14 +5,20 @@ import { runPack } from './commands/pack.js';
 import { runPublish } from './commands/publish.js';
 import { runPush } from './commands/push.js';
 import { loadConfig } from './config/load-config.js';
-import { VERSION, outputSettings, resolveSettings } from './config/settings.js';
+import { type Settings, VERSION, outputSettings, resolveSettings } from './config/settings.js';
 import { UsageError, exitCodeOf, toFailure } from './errors.js';
 import { HELP, commandHelp } from './help.js';
 import { Console, type Streams } from './output/console.js';
 import { logRequests } from './output/request-log.js';
 import { type Report, summarize } from './output/report.js';
 
-const COMMANDS: readonly Command[] = ['pack', 'push', 'publish'];
+/** Each command's runner; a new command (build-information) is a flag-table entry and a line here. */
+const RUNNERS: Record<Command, (settings: Settings, output: Console, cwd: string) => Promise<Report>> = {
+  pack: (settings, output) => runPack(settings, output),
+  push: (settings, output, cwd) => runPush(settings, output, cwd),
+  publish: (settings, output) => runPublish(settings, output),
+};
+const COMMANDS = Object.keys(RUNNERS) as Command[];
 
 /** `pack`, `push`, `publish`, and the Octopus CLI's `package upload` / `package push` / `package zip create`. */
 function commandOf(argv: readonly string[]): { command: Command | 'help' | 'version'; rest: string[]; help?: Command } {
@@ -100,12 +106,7 @@ export async function main(argv: string[], cwd = process.cwd(), env: NodeJS.Proc
       stopInterrupt();
       stopLog();
     };
-    const report: Report =
-      command === 'pack'
-        ? await runPack(settings, output)
-        : command === 'push'
-          ? await runPush(settings, output, cwd)
-          : await runPublish(settings, output);
+    const report = await RUNNERS[command](settings, output, cwd);
     output.document(report);
     return report.summary.exitCode;
   } catch (error) {
