@@ -56,3 +56,4 @@ export { safeUrl } from './octopus/redact.js';
 export { DEFAULT_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_DELAY } from './octopus/connection.js';
 export { type SpooledFile, spoolStream } from './push/spool-stream.js';
 export { type LegacyPushOptions, fromLegacyOptions } from './push/legacy-options.js';
+export { type PreviewInput, type PreviewPackage, type PushPreview, previewPush } from './push/preview-push.js';

@@ -1,340 +1,120 @@
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import {
-  OctoError,
-  type PackOptions,
-  type PackResult,
-  type PushAllEntry,
-  type PushOptions,
-  isOctoError,
-  pack,
-  planPackage,
-  pushAll,
-} from '@octojs/core';
-import { expandPackageGlobs } from './package-globs.js';
-import { type Output, createOutput } from './output.js';
+import { nearMiss } from '@octojs/core/internal';
+import type { Command } from './args/flags.js';
+import { parseArgs } from './args/parse-args.js';
+import { runPack } from './commands/pack.js';
+import { runPublish } from './commands/publish.js';
+import { runPush } from './commands/push.js';
+import { loadConfig } from './config/load-config.js';
+import { type Settings, VERSION, outputSettings, resolveSettings } from './config/settings.js';
+import { UsageError, exitCodeOf, toFailure } from './errors.js';
 import { HELP, commandHelp } from './help.js';
+import { Console, type Streams } from './output/console.js';
+import { logRequests } from './output/request-log.js';
+import { type Report, summarize } from './output/report.js';
 
-const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+/** Each command's runner; a new command (build-information) is a flag-table entry and a line here. */
+const RUNNERS: Record<Command, (settings: Settings, output: Console, cwd: string) => Promise<Report>> = {
+  pack: (settings, output) => runPack(settings, output),
+  push: (settings, output, cwd) => runPush(settings, output, cwd),
+  publish: (settings, output) => runPublish(settings, output),
+};
+const COMMANDS = Object.keys(RUNNERS) as Command[];
 
-/** A mistake in how the command was called: exit code 2, before any work. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
-const common = {
-  json: { type: 'boolean' },
-  quiet: { type: 'boolean', short: 'q' },
-  verbose: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-const packFlags = {
-  id: { type: 'string' },
-  version: { type: 'string' },
-  format: { type: 'string' },
-  'out-folder': { type: 'string', short: 'O' },
-  include: { type: 'string', multiple: true },
-  exclude: { type: 'string', multiple: true },
-  dependencies: { type: 'string' },
-  'compression-level': { type: 'string' },
-  mtime: { type: 'string' },
-  overwrite: { type: 'boolean' },
-  'dry-run': { type: 'boolean' },
-  'package-json': { type: 'string' },
-  'follow-external-symlinks': { type: 'boolean' },
-} as const;
-
-const pushFlags = {
-  server: { type: 'string' },
-  'api-key': { type: 'string' },
-  'access-token': { type: 'string' },
-  space: { type: 'string' },
-  'overwrite-mode': { type: 'string' },
-  replace: { type: 'boolean' },
-  timeout: { type: 'string' },
-  retries: { type: 'string' },
-  concurrency: { type: 'string' },
-  'continue-on-error': { type: 'boolean' },
-  proxy: { type: 'string' },
-  'ca-file': { type: 'string' },
-  insecure: { type: 'boolean' },
-} as const;
-
-type Values = Record<string, string | boolean | string[] | undefined>;
-
-function parse(args: string[], options: ParseArgsConfig['options']): { values: Values; positionals: string[] } {
-  try {
-    const { values, positionals } = parseArgs({ args, options: options!, allowPositionals: true, strict: true });
-    return { values: values as Values, positionals };
-  } catch (error) {
-    throw new UsageError((error as Error).message);
+/** `pack`, `push`, `publish`, and the Octopus CLI's `package upload` / `package push` / `package zip create`. */
+function commandOf(argv: readonly string[]): { command: Command | 'help' | 'version'; rest: string[]; help?: Command } {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h') return { command: 'help', rest };
+  if (first === 'help') return { command: 'help', rest: [], ...(COMMANDS.includes(rest[0] as Command) && { help: rest[0] as Command }) };
+  if (first === '--version' || first === '-v') return { command: 'version', rest };
+  if ((COMMANDS as readonly string[]).includes(first)) return { command: first as Command, rest };
+  if (first === 'package') {
+    const [second, third, ...more] = rest;
+    if (second === 'upload' || second === 'push') return { command: 'push', rest: [third, ...more].filter((arg) => arg !== undefined) };
+    if (second === 'zip' && third === 'create') return { command: 'pack', rest: more };
+    throw new UsageError(`octojs package ${[second, third].filter(Boolean).join(' ')} is not a command.`, {
+      hint: 'octojs knows `package upload` (push) and `package zip create` (pack).',
+    });
   }
-}
-
-function number(values: Values, name: string): number | undefined {
-  const value = values[name];
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (typeof value !== 'string' || value.trim() === '' || !Number.isFinite(parsed) || parsed < 0) {
-    throw new UsageError(`--${name} takes a number of 0 or more, not "${String(value)}".`);
-  }
-  return parsed;
-}
-
-/** Settings from package.json's "octojs" section or .octojsrc.json in the current folder. */
-async function fileConfig(cwd: string): Promise<Values> {
-  try {
-    return JSON.parse(await readFile(path.join(cwd, '.octojsrc.json'), 'utf8')) as Values;
-  } catch {
-    // none there
-  }
-  try {
-    const json = JSON.parse(await readFile(path.join(cwd, 'package.json'), 'utf8')) as { octojs?: Values };
-    return json.octojs ?? {};
-  } catch {
-    return {};
-  }
-}
-
-/** Flags win over the environment (handled in core), which wins over the config file. */
-function layered(values: Values, config: Values, flag: string, configKey: string): string | boolean | string[] | undefined {
-  return values[flag] ?? config[configKey];
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function packOptions(values: Values, config: Values, basePath: string | undefined, cwd: string): PackOptions {
-  const resolve = (value: string | undefined): string | undefined => (value === undefined ? undefined : path.resolve(cwd, value));
-  const include = layered(values, config, 'include', 'include');
-  const exclude = layered(values, config, 'exclude', 'exclude');
-  const level =
-    values['compression-level'] !== undefined ? number(values, 'compression-level') : (config.compressionLevel as number | undefined);
-  const options: PackOptions = {
-    basePath: path.resolve(cwd, basePath ?? str(config.basePath) ?? '.'),
-    outFolder: resolve(str(layered(values, config, 'out-folder', 'outFolder')) ?? 'bin'),
-  };
-  const id = str(layered(values, config, 'id', 'id'));
-  const version = str(values.version);
-  const format = str(layered(values, config, 'format', 'format'));
-  const dependencies = str(layered(values, config, 'dependencies', 'dependencies'));
-  const mtime = str(values.mtime);
-  const packageJson = resolve(str(values['package-json']));
-  if (id !== undefined) options.id = id;
-  if (version !== undefined) options.version = version;
-  if (format !== undefined) options.format = format as PackOptions['format'];
-  if (Array.isArray(include)) options.include = include;
-  if (Array.isArray(exclude)) options.exclude = exclude;
-  if (dependencies !== undefined) options.dependencies = dependencies as PackOptions['dependencies'];
-  if (level !== undefined) options.compressionLevel = level;
-  if (mtime !== undefined) options.mtime = mtime;
-  if (packageJson !== undefined) options.packageJson = packageJson;
-  if (values.overwrite) options.overwrite = true;
-  if (values['follow-external-symlinks']) options.followExternalSymlinks = true;
-  return options;
-}
-
-function pushOptions(
-  values: Values,
-  config: Values,
-  cwd: string,
-  output: Output,
-): PushOptions & { concurrency?: number; continueOnError?: boolean } {
-  const timeout = number(values, 'timeout') ?? (config.timeout as number | undefined);
-  const retries = number(values, 'retries') ?? (config.retries as number | undefined);
-  const concurrency = number(values, 'concurrency');
-  const options: PushOptions & { concurrency?: number; continueOnError?: boolean } = {
-    onWarning: (message) => output.warn(message),
-    userAgent: `octojs-cli/${VERSION}`,
-  };
-  // Environment variables are filled in by core when these are absent; the config file comes last.
-  const env = process.env;
-  const server = str(values.server) ?? (env.OCTOPUS_URL ? undefined : str(config.server));
-  const space = str(values.space) ?? (env.OCTOPUS_SPACE ? undefined : str(config.space));
-  if (server !== undefined) options.server = server;
-  if (space !== undefined) options.space = space;
-  if (str(values['api-key']) !== undefined) options.apiKey = str(values['api-key'])!;
-  if (str(values['access-token']) !== undefined) options.accessToken = str(values['access-token'])!;
-  const mode = str(layered(values, config, 'overwrite-mode', 'overwriteMode'));
-  if (mode !== undefined) options.overwriteMode = mode;
-  if (values.replace) options.replace = true;
-  if (timeout !== undefined) options.timeout = timeout * 1000; // seconds on the command line, as in Octopus's CLIs
-  if (retries !== undefined) options.retries = retries;
-  if (concurrency !== undefined) options.concurrency = Math.max(1, concurrency);
-  if (values['continue-on-error']) options.continueOnError = true;
-  const proxy = str(layered(values, config, 'proxy', 'proxy'));
-  if (proxy !== undefined) options.proxy = proxy;
-  const caFile = str(layered(values, config, 'ca-file', 'caFile'));
-  if (caFile !== undefined) options.caFile = path.resolve(cwd, caFile);
-  if (values.insecure) options.insecure = true;
-  if (output.progress) {
-    options.onProgress = (progress) => output.uploadProgress(progress.transferred, progress.total);
-  }
-  return options;
-}
-
-interface PackageReport {
-  file: string;
-  packageId: string;
-  version: string;
-  outcome: string;
-  size: number;
-  sha1?: string;
-  hash?: string;
-  seconds: number;
-  error?: { code: string; message: string; hint?: string };
-}
-
-async function runPack(
-  values: Values,
-  positionals: string[],
-  output: Output,
-  cwd: string,
-  config: Values,
-): Promise<PackResult | undefined> {
-  if (positionals.length > 1) throw new UsageError(`pack takes one base path, not ${positionals.length}.`);
-  const options = packOptions(values, config, positionals[0], cwd);
-  if (values['dry-run']) {
-    const plan = await planPackage(options);
-    const files = plan.entries.filter((entry) => entry.type === 'file');
-    const bytes = files.reduce((sum, entry) => sum + (entry.type === 'file' && entry.source.kind === 'path' ? entry.source.size : 0), 0);
-    output.dryRun(plan, files.length, bytes);
-    return undefined;
-  }
-  const started = Date.now();
-  const result = await pack({
-    ...options,
-    ...(output.progress && { onEntry: (_entry, index, total) => output.packProgress(index + 1, total) }),
+  const guess = nearMiss(first, [...COMMANDS, 'help', 'package']);
+  throw new UsageError(`Unknown command "${first}".`, {
+    hint: guess
+      ? `Did you mean \`octojs ${guess}\`? Commands: pack, push, publish.`
+      : 'Commands: pack, push, publish; `octojs --help` says more.',
   });
-  output.packed(result, (Date.now() - started) / 1000);
-  return result;
 }
 
-async function runPush(files: string[], values: Values, output: Output, cwd: string, config: Values): Promise<PushAllEntry[]> {
-  const options = pushOptions(values, config, cwd, output);
-  const started = Date.now();
-  const results = await pushAll(files, {
-    ...options,
-    continueOnError: true,
-    onResult: (entry) => output.pushed(entry, (Date.now() - started) / 1000),
+/** How to speak before the flags are parsed (so that a usage error can still be JSON). */
+function earlyOutput(argv: readonly string[], streams?: Streams): Console {
+  const json = argv.some((arg, index) => {
+    const lower = arg.toLowerCase();
+    if (lower === '--json') return true;
+    if (/^--output-?format=json$/.test(lower) || lower === '-f=json') return true;
+    return (lower === '-f' || /^--output-?format$/.test(lower)) && argv[index + 1]?.toLowerCase() === 'json';
   });
-  if (!options.continueOnError) {
-    const failed = results.find((entry) => !entry.ok);
-    if (failed && !failed.ok) throw failed.error;
-  }
-  return results;
+  const verbose = argv.includes('--verbose');
+  const quiet = argv.includes('--quiet') || argv.includes('-q');
+  return new Console(json ? 'json' : 'table', verbose ? 'verbose' : quiet ? 'quiet' : 'normal', streams);
 }
 
-function report(entry: PushAllEntry, seconds: number): PackageReport {
-  if (entry.ok) {
-    return {
-      file: entry.file,
-      packageId: entry.packageId,
-      version: entry.version,
-      outcome: entry.outcome,
-      size: entry.size,
-      hash: entry.hash,
-      sha1: entry.hash,
-      seconds,
-    };
-  }
-  return {
-    file: entry.file,
-    packageId: '',
-    version: '',
-    outcome: 'failed',
-    size: 0,
-    seconds,
-    error: { code: entry.error.code, message: entry.error.message, hint: entry.error.hint },
+/** Ctrl-C or SIGTERM: end the progress line, then let the signal end the process as it would have. */
+function onInterrupt(output: Console): () => void {
+  const handler = (signal: NodeJS.Signals): void => {
+    output.interrupted(signal);
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+    // Other listeners (core's removal of temporary files) re-raise the signal themselves once done.
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
   };
 }
 
 /** Runs the CLI; resolves with the exit code. */
-export async function main(argv: string[], cwd = process.cwd()): Promise<number> {
-  const [command, ...rest] = argv;
-  const wantsJson = rest.includes('--json') || argv.includes('--json');
-  const output = createOutput({
-    json: wantsJson,
-    quiet: argv.includes('--quiet') || argv.includes('-q'),
-    verbose: argv.includes('--verbose'),
-  });
+export async function main(argv: string[], cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env, streams?: Streams): Promise<number> {
+  let output = earlyOutput(argv, streams);
+  let command: Command | undefined;
+  let dryRun = false;
+  let stopListening = (): void => {};
   try {
-    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-      output.text(HELP);
-      return command === undefined ? 2 : 0;
+    const found = commandOf(argv);
+    if (found.command === 'help') {
+      output.stdout(found.help ? commandHelp(found.help) : HELP);
+      return argv.length === 0 ? 2 : 0;
     }
-    if (command === '--version' || command === '-v') {
-      output.text(VERSION);
+    if (found.command === 'version') {
+      output.stdout(VERSION);
       return 0;
     }
-    const config = await fileConfig(cwd);
-    if (command === 'pack') {
-      const { values, positionals } = parse(rest, { ...common, ...packFlags });
-      if (values.help) return (output.text(commandHelp('pack')), 0);
-      const result = await runPack(values, positionals, output, cwd, config);
-      if (result)
-        output.json({
-          packages: [
-            {
-              file: result.path,
-              packageId: result.id,
-              version: result.version,
-              outcome: 'packed',
-              size: result.size,
-              sha1: result.sha1,
-              entries: result.entries,
-            },
-          ],
-        });
+    command = found.command;
+    const args = parseArgs(command, found.rest);
+    if (args.values.help) {
+      output.stdout(commandHelp(command));
       return 0;
     }
-    if (command === 'push') {
-      const { values, positionals } = parse(rest, { ...common, ...pushFlags });
-      if (values.help) return (output.text(commandHelp('push')), 0);
-      if (positionals.length === 0) throw new UsageError('push needs at least one package path or glob.');
-      const files = await expandPackageGlobs(positionals, cwd);
-      const started = Date.now();
-      const results = await runPush(files, values, output, cwd, config);
-      const reports = results.map((entry) => report(entry, (Date.now() - started) / 1000));
-      output.json({ packages: reports });
-      return reports.some((entry) => entry.error) ? 1 : 0;
-    }
-    if (command === 'publish') {
-      const { values, positionals } = parse(rest, { ...common, ...packFlags, ...pushFlags });
-      if (values.help) return (output.text(commandHelp('publish')), 0);
-      const packed = await runPack({ ...values, 'dry-run': false }, positionals, output, cwd, config);
-      if (!packed) return 0;
-      const results = await runPush([packed.path], values, output, cwd, config);
-      const reports = results.map((entry) => ({ ...report(entry, 0), sha1: packed.sha1 }));
-      output.json({ packages: reports });
-      return reports.some((entry) => entry.error) ? 1 : 0;
-    }
-    throw new UsageError(`Unknown command "${command}". Commands: pack, push, publish.`);
+    dryRun = args.values.dryRun === true;
+    const config = await loadConfig(cwd);
+    const early = outputSettings(args, config);
+    output = new Console(early.outputFormat, early.verbosity, streams);
+    const settings = resolveSettings(command, args, config, cwd, env);
+    const stopInterrupt = onInterrupt(output);
+    const stopLog = logRequests(output);
+    stopListening = () => {
+      stopInterrupt();
+      stopLog();
+    };
+    const report = await RUNNERS[command](settings, output, cwd);
+    output.document(report);
+    return report.summary.exitCode;
   } catch (error) {
-    if (error instanceof UsageError) {
-      output.failure(
-        { code: 'ERR_OCTO_USAGE', message: error.message, hint: 'Run `octojs --help` for the commands and their flags.' },
-        error,
-      );
-      return 2;
-    }
-    if (isOctoError(error)) {
-      const usage =
-        error.code === 'ERR_OCTO_MISSING_SERVER' ||
-        error.code === 'ERR_OCTO_MISSING_CREDENTIALS' ||
-        error.code === 'ERR_OCTO_INVALID_OPTION';
-      output.failure({ code: error.code, message: error.message, hint: error.hint }, error);
-      return usage ? 2 : 1;
-    }
-    const unexpected = new OctoError('ERR_OCTO_WRITE_FAILED', (error as Error)?.message ?? String(error), {
-      hint: 'This looks like a bug in octojs; run with --verbose and report it.',
-      cause: error,
-    });
-    output.failure({ code: 'ERR_OCTO_UNEXPECTED', message: unexpected.message, hint: unexpected.hint }, error);
-    return 1;
+    const failure = toFailure(error);
+    output.failure(failure, error);
+    output.document({ command: command ?? null, dryRun, packages: [], summary: summarize([], failure), error: failure });
+    return exitCodeOf(failure);
+  } finally {
+    stopListening();
   }
 }

@@ -1,59 +1,50 @@
+import { type Command, FLAGS, type Flag } from './args/flags.js';
+
 export const HELP = `octojs: pack builds into Octopus Deploy packages and push them to Octopus.
 
 Usage
   octojs pack [basePath] [options]      write <out-folder>/<id>.<version>.<ext>
-  octojs push <package...> [options]    push packages (paths or globs, ** allowed)
-  octojs publish [basePath] [options]   pack, then push what was packed
+  octojs push <package...> [options]    push packages (paths or quoted globs, ** allowed)
+  octojs publish [basePath] [options]   check everything, pack, then push what was packed
   octojs <command> --help               the options of one command
   octojs --version                      this tool's version
 
+  Also, as in the Octopus CLI: octojs package upload (= push), octojs package zip create (= pack).
+  Octo.exe's and the Octopus CLI's flags work too (--package, --apiKey, --replace-existing, -s, -f json...).
+
 Keep secrets out of the command line: set OCTOPUS_URL, OCTOPUS_API_KEY (or OCTOPUS_ACCESS_TOKEN)
-and OCTOPUS_SPACE in the environment. Defaults may also come from an "octojs" section in
-package.json or from .octojsrc.json.
+and OCTOPUS_SPACE in the environment (Octo.exe's OCTOPUS_CLI_SERVER and OCTOPUS_CLI_API_KEY are read
+after them). Defaults may also come from .octojsrc.json or an "octojs" section in package.json, with
+the flags' names in camelCase (outFolder, overwriteMode, ...).
 
-Exit codes: 0 success, 1 an operation failed, 2 a usage error (nothing was done).
+Exit codes: 0 success; 1 an operation failed; 2 a usage or settings error found before any work
+(nothing was written, nothing was sent).
 `;
 
-const PACK = `Pack options
-  --id <id>                     package id (default: package.json name, @scope/name -> scope.name)
-  --version <version>           package version (default: package.json version)
-  --format zip|tar.gz|tgz|tar   archive format (default: zip)
-  -O, --out-folder <dir>        where to write (default: ./bin, created)
-  --include <glob>              what goes in, repeatable (default: everything)
-  --exclude <glob>              what stays out, repeatable (.git always stays out)
-  --dependencies all|prod|none  which node_modules to pack (default: all)
-  --compression-level <0-9>     0 stores, 9 is smallest (default: 6)
-  --mtime <date|seconds>        one time for every entry (default: SOURCE_DATE_EPOCH, else the files')
-  --overwrite                   replace an existing package file
-  --dry-run                     list what would go in; write nothing
-  --package-json <file>         where to read id and version from
-  --follow-external-symlinks    pack what links outside basePath point to
-`;
+const TITLES = { pack: 'Pack options', push: 'Push options', output: 'Output options' } as const;
 
-const PUSH = `Push options
-  --server <url>                Octopus URL (env OCTOPUS_URL)
-  --api-key <key>               API key (env OCTOPUS_API_KEY; prefer the environment)
-  --access-token <token>        bearer token (env OCTOPUS_ACCESS_TOKEN)
-  --space <name|id>             space (env OCTOPUS_SPACE; default: the server's default)
-  --overwrite-mode fail|overwrite|ignore   or FailIfExists|OverwriteExisting|IgnoreIfExists (default: fail)
-  --replace                     legacy: same as --overwrite-mode overwrite
-  --timeout <seconds>           inactivity and answer timeout (default: 600)
-  --retries <n>                 retries on network errors, 408, 429, 5xx (default: 3)
-  --concurrency <n>             packages uploaded at once (default: 2)
-  --continue-on-error           push the rest after a failure; exit 1 if any failed
-  --proxy <url>                 proxy (default: HTTPS_PROXY / HTTP_PROXY, NO_PROXY honoured)
-  --ca-file <file>              PEM CA certificates to trust
-  --insecure                    do not verify TLS certificates (warns)
-`;
+function flagLine(flag: Flag): string {
+  const [main, ...aliases] = flag.spellings;
+  const short = aliases.filter((spelling) => !spelling.startsWith('--'));
+  const long = aliases.filter((spelling) => spelling.startsWith('--'));
+  const name = `${[...short, main].join(', ')}${flag.value ? ` ${flag.value}` : ''}`;
+  const tail = [flag.default && `default: ${flag.default}`, long.length > 0 && `also ${long.join(', ')}`].filter(Boolean).join('; ');
+  const text = `${flag.help}${tail ? ` (${tail})` : ''}`;
+  return name.length < 32 ? `  ${name.padEnd(32)}${text}` : `  ${name}\n  ${''.padEnd(32)}${text}`;
+}
 
-const OUTPUT = `Output options
-  --json                        one JSON result document on stdout
-  -q, --quiet                   errors only
-  --verbose                     more detail, and stack traces on errors
-`;
-
-export function commandHelp(command: 'pack' | 'push' | 'publish'): string {
-  if (command === 'pack') return `Usage: octojs pack [basePath] [options]\n\n${PACK}\n${OUTPUT}`;
-  if (command === 'push') return `Usage: octojs push <package...> [options]\n\n${PUSH}\n${OUTPUT}`;
-  return `Usage: octojs publish [basePath] [options]\n\n${PACK}\n${PUSH}\n${OUTPUT}`;
+/** The flags of one command, from the one flag table the parser reads. */
+export function commandHelp(command: Command): string {
+  const usage = {
+    pack: 'octojs pack [basePath] [options]   (also: octojs package zip create)',
+    push: 'octojs push <package...> [options]   (also: octojs package upload)',
+    publish: 'octojs publish [basePath] [options]',
+  }[command];
+  const sections = (['pack', 'push', 'output'] as const)
+    .map((group) => {
+      const flags = FLAGS.filter((flag) => flag.group === group && flag.commands.includes(command));
+      return flags.length === 0 ? '' : `${TITLES[group]}\n${flags.map(flagLine).join('\n')}\n`;
+    })
+    .filter(Boolean);
+  return `Usage: ${usage}\n\n${sections.join('\n')}`;
 }

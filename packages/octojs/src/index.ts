@@ -1,1 +1,2 @@
-export { main, UsageError } from './cli.js';
+export { main } from './cli.js';
+export { CliError, UsageError } from './errors.js';
