@@ -25,7 +25,7 @@ export const LEGACY_WARNING =
 export async function findOnServer(
   session: OctopusSession,
   space: SpaceContext,
-  local: LocalPackage,
+  local: Pick<LocalPackage, 'packageId' | 'version'>,
 ): Promise<PackageResource | false | undefined> {
   const url = session.link(space.links, 'Packages', space.url, { id: `${local.packageId}.${local.version}` });
   if (url === undefined) return undefined;

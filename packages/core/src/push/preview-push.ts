@@ -1,10 +1,11 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { OctoError, isOctoError } from '../errors.js';
-import { safeUrl } from './http-errors.js';
+import { OctoError } from '../errors.js';
+import { safeUrl } from '../octopus/redact.js';
+import { OctopusSession, type SpaceContext } from '../octopus/session.js';
 import { identityOf } from './local-package.js';
-import { OctopusSession, type PackageResource, expandTemplate } from './octopus-session.js';
-import { type OverwriteMode, type PushOptions, normalizeOverwriteMode, resolveConnection } from './push-options.js';
+import { findOnServer } from './pre-check.js';
+import { type OverwriteMode, type PushOptions, checkPushOptions, normalizeOverwriteMode, resolveConnection } from './push-options.js';
 
 /** A package to preview: the path of an existing file, or only the file name of one still to be made. */
 export type PreviewInput = string | { fileName: string };
@@ -41,20 +42,21 @@ export interface PushPreview {
  * problem (a bad name, a missing file) is reported in its entry.
  */
 export async function previewPush(inputs: readonly PreviewInput[], options: PushOptions = {}): Promise<PushPreview> {
+  checkPushOptions('previewPush()', options);
   const overwriteMode = normalizeOverwriteMode(options.overwriteMode, options.replace);
   const connection = resolveConnection(options);
   const session = await OctopusSession.create(connection);
   try {
     const space = await session.space();
     const packages: PreviewPackage[] = [];
-    for (const input of inputs) packages.push(await previewOne(session, space.links, input));
+    for (const input of inputs) packages.push(await previewOne(session, space, input));
     return { server: safeUrl(connection.server), spaceId: space.id, overwriteMode, packages };
   } finally {
     session.close();
   }
 }
 
-async function previewOne(session: OctopusSession, links: Record<string, string>, input: PreviewInput): Promise<PreviewPackage> {
+async function previewOne(session: OctopusSession, space: SpaceContext, input: PreviewInput): Promise<PreviewPackage> {
   const file = typeof input === 'string' ? path.resolve(input) : input.fileName;
   const fileName = typeof input === 'string' ? path.basename(input) : input.fileName;
   const entry: PreviewPackage = { file, fileName, packageId: '', version: '', size: undefined, exists: undefined };
@@ -65,17 +67,9 @@ async function previewOne(session: OctopusSession, links: Record<string, string>
     entry.error = error as OctoError;
     return entry;
   }
-  const template = links.Packages;
-  if (!template) return entry;
-  const url = session.resolveLink(expandTemplate(template, { id: `${entry.packageId}.${entry.version}` }));
-  try {
-    const { status, body } = await session.getJson<PackageResource>(url);
-    entry.exists = status !== 404 && body !== undefined;
-    if (entry.exists && typeof body?.Hash === 'string') entry.serverSha1 = body.Hash.toLowerCase();
-  } catch (error) {
-    // A key that may push but not look cannot tell; anything else (401, the network) is the whole preview's failure.
-    if (!(isOctoError(error) && error.code === 'ERR_OCTO_PERMISSION')) throw error;
-  }
+  const existing = await findOnServer(session, space, entry);
+  entry.exists = existing === undefined ? undefined : existing !== false;
+  if (existing && existing.Hash !== undefined) entry.serverSha1 = existing.Hash.toLowerCase();
   return entry;
 }
 
