@@ -6,10 +6,11 @@ import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { buildChunkIndex } from './chunk-index.js';
 import { type DeltaStats, DeltaWriter } from './delta-writer.js';
+import { OctodiffError } from './errors.js';
 import { DELTA_HEADER_LENGTH, deltaHeader } from './format.js';
 import { sha1OfFileInWorker } from './hash-file.js';
 import { Matcher } from './matcher.js';
-import { checkInteger, checkKeys, checkSha1 } from './options.js';
+import { checkInteger, checkKeys, checkSha1, checkString } from './options.js';
 import { type Signature, parseSignature } from './signature.js';
 import { type ByteSink, openFileSink, streamSink } from './sinks.js';
 import { type ByteInput, type BlockReader, openBlockReader } from './sources.js';
@@ -39,7 +40,7 @@ const WORKER_HASH_MIN_SIZE = 16 * MiB;
 
 /**
  * Builds the Octodiff delta that turns the signature's basis file into `newFile` and writes it to `output`
- * (a path, written atomically, or a stream). Memory: the signature's chunk table and one read buffer.
+ * (a path, written atomically, or a stream). Memory: the signature's chunk table and two read buffers.
  */
 export async function createDelta(
   newFile: ByteInput,
@@ -50,6 +51,7 @@ export async function createDelta(
   checkKeys(options, KNOWN, 'createDelta');
   const knownSha1 = checkSha1(options?.sha1, 'sha1');
   const bufferSize = checkInteger(options?.bufferSize, 'bufferSize', MiB, 256 * MiB, 8 * MiB);
+  const tempDirectory = checkString(options?.tempDirectory, 'tempDirectory') ?? os.tmpdir();
   const parsed = signature instanceof Uint8Array ? parseSignature(signature) : signature;
   if (typeof output === 'string' || knownSha1 !== undefined) {
     const sink = typeof output === 'string' ? await openFileSink(output) : streamSink(output);
@@ -62,7 +64,7 @@ export async function createDelta(
     const sink = streamSink(output);
     return guarded(sink, () => deltaInto(newFile, parsed, sink, bufferSize, sha1));
   }
-  return spooled(newFile, parsed, output, bufferSize, options?.tempDirectory ?? os.tmpdir());
+  return spooled(newFile, parsed, output, bufferSize, tempDirectory);
 }
 
 async function guarded<T>(sink: ByteSink, action: () => Promise<T>): Promise<T> {
@@ -84,7 +86,17 @@ async function spooled(
   bufferSize: number,
   tempDirectory: string,
 ): Promise<DeltaResult> {
-  const folder = await fs.mkdtemp(path.join(tempDirectory, 'octodiff-'));
+  const folder = await fs.mkdtemp(path.join(tempDirectory, 'octodiff-')).catch((error: unknown) => {
+    throw new OctodiffError(
+      'ERR_OCTODIFF_WRITE_FAILED',
+      `Creating a spool folder in "${tempDirectory}" failed: ${(error as Error).message}`,
+      {
+        hint: 'Give a writable tempDirectory, or pass sha1 so the delta can go straight to the stream.',
+        cause: error,
+        path: tempDirectory,
+      },
+    );
+  });
   const spool = path.join(folder, 'delta');
   try {
     const sink = await openFileSink(spool);

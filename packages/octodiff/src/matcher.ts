@@ -121,12 +121,10 @@ export class Matcher {
 
   /** The first chunk, in (checksum, start) order, with this checksum, this length and the SHA-1 of these bytes. */
   private find(buf: Buffer, pos: number, size: number, checksum: number): number {
-    const { order } = this.index;
-    const { checksums, lengths, count } = this.signature;
+    const { next } = this.index;
+    const { lengths } = this.signature;
     let hash: string | undefined;
-    for (let p = findChecksum(this.index, checksum); p >= 0 && p < count; p++) {
-      const chunk = order[p]!;
-      if (checksums[chunk] !== checksum) break;
+    for (let chunk = findChecksum(this.index, checksum); chunk >= 0; chunk = next[chunk]!) {
       if (lengths[chunk] !== size) continue;
       hash ??= sha1Of(buf, pos, size);
       if (this.equalsSha1(hash, chunk)) return chunk;

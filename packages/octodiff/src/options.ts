@@ -44,6 +44,17 @@ export function checkChoice<T extends string>(value: unknown, name: string, choi
   return value as T;
 }
 
+export function checkString(value: unknown, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '') {
+    throw invalidOption(
+      `The option ${name} must be a non-empty string; got ${JSON.stringify(value)}.`,
+      `Leave ${name} out for the default.`,
+    );
+  }
+  return value;
+}
+
 /** A 40-hex-digit SHA-1, as bytes. */
 export function checkSha1(value: unknown, name: string): Buffer | undefined {
   if (value === undefined) return undefined;

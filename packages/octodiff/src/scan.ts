@@ -1,4 +1,4 @@
-import { type ChunkIndex, HASH_MULTIPLIER } from './chunk-index.js';
+import { BITS_MULTIPLIER, type ChunkIndex, HASH_MULTIPLIER } from './chunk-index.js';
 
 // The hot loops of the delta builder: roll the window one byte at a time until its checksum is in the chunk
 // table. One function per checksum so each stays small, monomorphic and free of calls for V8 to optimise.
@@ -20,8 +20,10 @@ export function scanAdler32(
   for (;;) {
     const key = (b << 16) | a;
     const hash = Math.imul(key, HASH_MULTIPLIER);
-    const bit = hash >>> filterShift;
-    if ((filter[bit >>> 5]! & (1 << (bit & 31))) !== 0) {
+    // filterBits(key), inlined: this runs for every byte of the new file.
+    const mixed = Math.imul(key ^ (key >>> 16), BITS_MULTIPLIER);
+    const bits = (1 << (mixed >>> 27)) | (1 << ((mixed >>> 22) & 31));
+    if ((filter[hash >>> filterShift]! & bits) === bits) {
       for (let slot = hash >>> shift; table[(slot << 1) + 1] !== 0; slot = (slot + 1) & mask) {
         if (table[slot << 1] === key) {
           state[0] = a;
@@ -59,8 +61,10 @@ export function scanAdler32V2(
   for (;;) {
     const key = (b << 16) | a;
     const hash = Math.imul(key, HASH_MULTIPLIER);
-    const bit = hash >>> filterShift;
-    if ((filter[bit >>> 5]! & (1 << (bit & 31))) !== 0) {
+    // filterBits(key), inlined: this runs for every byte of the new file.
+    const mixed = Math.imul(key ^ (key >>> 16), BITS_MULTIPLIER);
+    const bits = (1 << (mixed >>> 27)) | (1 << ((mixed >>> 22) & 31));
+    if ((filter[hash >>> filterShift]! & bits) === bits) {
       for (let slot = hash >>> shift; table[(slot << 1) + 1] !== 0; slot = (slot + 1) & mask) {
         if (table[slot << 1] === key) {
           state[0] = a;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import fs from 'node:fs/promises';
 import type { Writable } from 'node:stream';
@@ -26,7 +27,7 @@ const writeFailed = (cause: unknown, path?: string) =>
 
 /** A file sink; the file appears at `path` only when closed, so a failed run leaves nothing half written. */
 export async function openFileSink(path: string): Promise<ByteSink> {
-  const partial = `${path}.${process.pid}.${Date.now().toString(36)}.partial`;
+  const partial = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.partial`;
   let handle: fs.FileHandle;
   try {
     handle = await fs.open(partial, 'wx');

@@ -176,6 +176,10 @@ describe('signatures and options are checked', () => {
     const signature = await createSignature(basis);
     assert.match(await message(createDelta(newFile, signature, collector().stream, { sha1: 'abc' })), /40 hexadecimal/);
     assert.match(await message(createDelta(newFile, signature, collector().stream, { bufferSize: 10 })), /bufferSize/);
+    assert.match(
+      await message(createDelta(newFile, signature, collector().stream, { tempDirectory: 5 as unknown as string })),
+      /tempDirectory/,
+    );
     assert.match(await message(applyDelta(basis, delta, collector().stream, { verfy: true } as object)), /did you mean "verify"/);
     assert.match(await message(createSignature(42 as unknown as Buffer)), /file path, a Uint8Array or a readable stream/);
   });
