@@ -8,7 +8,11 @@ import { pushWithSession } from './push.js';
 
 export type { PushAllOptions } from './push-options.js';
 
-export type PushAllEntry = ({ ok: true } & PushResult) | { ok: false; file: string; outcome: 'failed'; error: OctoError };
+/**
+ * One package's result. `skipped`: not attempted, because an earlier package failed and
+ * `continueOnError` is off; its `error` is that earlier failure.
+ */
+export type PushAllEntry = ({ ok: true } & PushResult) | { ok: false; file: string; outcome: 'failed' | 'skipped'; error: OctoError };
 
 function inputName(input: PushInput): string {
   if (typeof input === 'string') return input;
@@ -36,25 +40,30 @@ export async function pushAll(inputs: readonly PushInput[], options: PushAllOpti
   const results: PushAllEntry[] = new Array(inputs.length);
   let next = 0;
   let stop: OctoError | undefined;
+  const report = (index: number, entry: PushAllEntry): void => {
+    results[index] = entry;
+    options.onResult?.(entry);
+  };
   const worker = async (): Promise<void> => {
     while (next < inputs.length && stop === undefined) {
       const index = next++;
       const input = inputs[index]!;
       try {
-        results[index] = { ok: true, ...(await pushWithSession(session, input, pushOptions)) };
+        report(index, { ok: true, ...(await pushWithSession(session, input, pushOptions)) });
       } catch (error) {
-        // Each package keeps its own error, scrubbed as push() scrubs it.
+        // Each package keeps its own error, scrubbed as push() scrubs it; uploads already under way finish.
         const own = connection.redactor.error(asOctoError(error));
-        if (!options.continueOnError) {
-          stop ??= own;
-          return;
-        }
-        results[index] = { ok: false, file: inputName(input), outcome: 'failed', error: own };
+        if (!options.continueOnError) stop ??= own;
+        report(index, { ok: false, file: inputName(input), outcome: 'failed', error: own });
       }
-      options.onResult?.(results[index]!);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, inputs.length) }, worker)).finally(() => session.close());
-  if (stop !== undefined) throw stop;
+  if (stop !== undefined) {
+    for (let index = next; index < inputs.length; index++) {
+      report(index, { ok: false, file: inputName(inputs[index]!), outcome: 'skipped', error: stop });
+    }
+    throw stop;
+  }
   return results.map((entry) => (entry.ok ? { ...entry, warnings: [...new Set([...connection.warnings, ...entry.warnings])] } : entry));
 }
