@@ -4,7 +4,9 @@ import { writeArchiveFile } from './archive/write-archive.js';
 import { OctoError } from './errors.js';
 import { type PackageFormat, normalizeFormat } from './format.js';
 import { resolveIdentity, validateIdentity } from './identity.js';
+import { PACK_OPTIONS, checkOptions } from './options/pack-options.js';
 import { assertOneOf, normalizeCompressionLevel, resolveMtime } from './options/values.js';
+import { checkPackageEntries } from './archive/check-entries.js';
 import { type DependenciesMode, selectFiles } from './select/select-files.js';
 
 export interface PackOptions {
@@ -36,14 +38,16 @@ export interface PackOptions {
   followExternalSymlinks?: boolean;
   /** Called as each entry is written, for progress. */
   onEntry?: (entry: { name: string; type: ArchiveEntry['type']; size: number }, index: number, total: number) => void;
+  /** Receives each warning (e.g. an entry name Windows cannot extract) as it is found; they are also in the result's `warnings`. */
+  onWarning?: (message: string) => void;
 }
 
 export interface PackResult {
   /** Absolute path of the package file. */
-  path: string;
+  file: string;
   /** Its file name, `<id>.<version>.<ext>`. */
-  name: string;
-  id: string;
+  fileName: string;
+  packageId: string;
   version: string;
   format: PackageFormat;
   /** Size in bytes. */
@@ -52,6 +56,19 @@ export interface PackResult {
   sha1: string;
   /** How many entries (files, folders, links) it holds. */
   entries: number;
+  /** What a user should know, e.g. entry names Windows cannot extract; also given to `onWarning`. */
+  warnings: string[];
+  /** @deprecated Use `file`. */
+  path: string;
+  /** @deprecated Use `fileName`. */
+  name: string;
+  /** @deprecated Use `packageId`. */
+  id: string;
+}
+
+/** A PackResult with its deprecated aliases (`path`, `name`, `id`) filled in. */
+export function packResult(result: Omit<PackResult, 'path' | 'name' | 'id'>): PackResult {
+  return { ...result, path: result.file, name: result.fileName, id: result.packageId };
 }
 
 export interface PackPlan {
@@ -62,13 +79,21 @@ export interface PackPlan {
   path: string;
   entries: ArchiveEntry[];
   compressionLevel: number;
+  /** Warnings about the entries (names Windows cannot extract). */
+  warnings: string[];
 }
 
 /** Everything pack() decides before writing: identity, file name, entries. */
 export async function planPackage(options: PackOptions): Promise<PackPlan> {
+  return makePlan('planPackage()', options);
+}
+
+async function makePlan(operation: string, options: PackOptions): Promise<PackPlan> {
+  checkOptions(operation, options, PACK_OPTIONS);
   if (options.basePath === undefined && options.packageJson === undefined) {
-    throw new OctoError('ERR_OCTO_INVALID_OPTION', 'Neither basePath nor packageJson was given, so there is no folder to pack.', {
-      hint: 'Give basePath (the folder to pack) or packageJson (its folder is packed).',
+    throw new OctoError('ERR_OCTO_INVALID_OPTION', 'Neither `basePath` nor `packageJson` was given, so there is no folder to pack.', {
+      hint: 'Give `basePath` (the folder to pack) or `packageJson` (its folder is packed).',
+      option: 'basePath',
     });
   }
   const basePath = path.resolve(options.basePath ?? path.dirname(options.packageJson!));
@@ -94,12 +119,14 @@ export async function planPackage(options: PackOptions): Promise<PackPlan> {
     skip: [outFolder, destination],
     ...(mtime && { mtime }),
   });
-  return { ...identity, name, format, path: destination, entries, compressionLevel };
+  const warnings = checkPackageEntries(entries, true);
+  for (const warning of warnings) options.onWarning?.(warning);
+  return { ...identity, name, format, path: destination, entries, compressionLevel, warnings };
 }
 
 /** Packs a folder into `<outFolder>/<id>.<version>.<ext>`. */
 export async function pack(options: PackOptions): Promise<PackResult> {
-  const plan = await planPackage(options);
+  const plan = await makePlan('pack()', options);
   const total = plan.entries.length;
   const onEntry = options.onEntry;
   const written = await writeArchiveFile(plan.entries, plan.path, {
@@ -111,14 +138,15 @@ export async function pack(options: PackOptions): Promise<PackResult> {
         onEntry({ name: entry.name, type: entry.type, size: knownSize(entry) ?? 0 }, index, total),
     }),
   });
-  return {
-    path: written.path,
-    name: plan.name,
-    id: plan.id,
+  return packResult({
+    file: written.path,
+    fileName: plan.name,
+    packageId: plan.id,
     version: plan.version,
     format: plan.format,
     size: written.size,
     sha1: written.sha1,
     entries: total,
-  };
+    warnings: plan.warnings,
+  });
 }
