@@ -2,6 +2,7 @@
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import { type PackageFormat, createPackage, formatBytes, resolveIdentity } from '@octojs/core';
+import { type OptionSchema, checkOptions } from '@octojs/core/internal';
 import { toGruntError } from './grunt-error.js';
 import { taskOptions } from './task-options.js';
 
@@ -30,6 +31,26 @@ export interface PackTaskOptions {
   followExternalSymlinks?: boolean;
 }
 
+const OPTIONS: OptionSchema = {
+  id: { type: 'string' },
+  version: { type: 'string' },
+  packageJson: { type: 'string', nonEmpty: true },
+  format: { type: 'string', nonEmpty: true },
+  type: { type: 'string', nonEmpty: true },
+  outFolder: { type: 'string', nonEmpty: true },
+  dst: { type: 'string', nonEmpty: true },
+  compressionLevel: { type: 'number', integer: true, min: 0, max: 9 },
+  mtime: [{ type: 'date' }, { type: 'number' }, { type: 'string', nonEmpty: true }],
+  overwrite: { type: 'boolean' },
+  followExternalSymlinks: { type: 'boolean' },
+  // Issue 13 (file selection), wired by its own change.
+  ignoreFiles: { type: 'strings' },
+  useNpmFiles: { type: 'boolean' },
+};
+
+/** Entry names use `/`, whatever the platform grunt runs on. */
+const toEntryName = (name: string): string => (path.sep === '/' ? name : name.split(path.sep).join('/'));
+
 interface PlannedEntry {
   file: string;
   name: string;
@@ -45,11 +66,11 @@ export function planEntries(files: grunt.file.IFilesConfig[]): PlannedEntry[] {
   for (const mapping of files) {
     const orig = (mapping as { orig?: { expand?: boolean; cwd?: string } }).orig ?? {};
     for (const source of mapping.src ?? []) {
-      if (orig.expand) planned.push({ file: source, name: mapping.dest ?? source });
+      if (orig.expand) planned.push({ file: source, name: toEntryName(mapping.dest ?? source) });
       else
         planned.push({
           file: orig.cwd ? path.join(orig.cwd, source) : source,
-          name: mapping.dest ? path.join(mapping.dest, source) : source,
+          name: toEntryName(mapping.dest ? path.join(mapping.dest, source) : source),
         });
     }
   }
@@ -68,6 +89,7 @@ function exists(file: string): boolean {
 export async function packTask(grunt: IGrunt, task: grunt.task.IMultiTask<unknown>): Promise<void> {
   try {
     const options = taskOptions<PackTaskOptions>(grunt, task);
+    checkOptions(`octo-pack:${task.target}`, options, OPTIONS);
     const planned = planEntries(task.files).filter((entry) => {
       if (exists(entry.file)) return true;
       grunt.log.warn(`Source file "${entry.file}" not found.`);
@@ -88,6 +110,7 @@ export async function packTask(grunt: IGrunt, task: grunt.task.IMultiTask<unknow
       ...((options.format ?? options.type) !== undefined && { format: options.format ?? options.type }),
       ...(options.compressionLevel !== undefined && { compressionLevel: options.compressionLevel }),
       ...(options.mtime !== undefined && { mtime: options.mtime }),
+      onWarning: (message) => grunt.log.warn(message),
     });
     const outFolder = path.resolve(options.outFolder ?? options.dst ?? '.');
     const destination = path.join(outFolder, builder.name);
@@ -98,7 +121,7 @@ export async function packTask(grunt: IGrunt, task: grunt.task.IMultiTask<unknow
     }
     const result = await builder.toFile(outFolder, { overwrite: options.overwrite ?? false });
     grunt.log.ok(
-      `Packed ${path.relative(process.cwd(), result.path) || result.name}: ${result.entries} entries, ${formatBytes(result.size)}`,
+      `Packed ${path.relative(process.cwd(), result.file) || result.fileName}: ${result.entries} entries, ${formatBytes(result.size)}`,
     );
     grunt.log.verbose.writeln(`SHA-1 ${result.sha1}`);
   } catch (error) {
