@@ -9,8 +9,7 @@ import { type HttpAnswer, HttpClient } from './http-client.js';
 import { httpError, isTlsError, transportError } from './http-errors.js';
 import type { ResolvedConnection } from './push-options.js';
 import { backoffDelay, isRetryableStatus, retryAfterMs } from './retry-policy.js';
-
-const VERSION = '0.1.0';
+import { CORE_VERSION as VERSION } from '../version.js';
 
 export interface RootDocument {
   Version?: string;
