@@ -72,10 +72,17 @@ export function packResult(result: Omit<PackResult, 'path' | 'name' | 'id'>): Pa
 }
 
 export interface PackPlan {
-  id: string;
+  packageId: string;
   version: string;
-  name: string;
+  fileName: string;
   format: PackageFormat;
+  /** Where the package would be written. */
+  file: string;
+  /** @deprecated Use `packageId`. */
+  id: string;
+  /** @deprecated Use `fileName`. */
+  name: string;
+  /** @deprecated Use `file`. */
   path: string;
   entries: ArchiveEntry[];
   compressionLevel: number;
@@ -121,7 +128,19 @@ async function makePlan(operation: string, options: PackOptions): Promise<PackPl
   });
   const warnings = checkPackageEntries(entries, true);
   for (const warning of warnings) options.onWarning?.(warning);
-  return { ...identity, name, format, path: destination, entries, compressionLevel, warnings };
+  return {
+    packageId: identity.id,
+    version: identity.version,
+    fileName: name,
+    format,
+    file: destination,
+    id: identity.id,
+    name,
+    path: destination,
+    entries,
+    compressionLevel,
+    warnings,
+  };
 }
 
 /** Packs a folder into `<outFolder>/<id>.<version>.<ext>`. */
@@ -129,7 +148,7 @@ export async function pack(options: PackOptions): Promise<PackResult> {
   const plan = await makePlan('pack()', options);
   const total = plan.entries.length;
   const onEntry = options.onEntry;
-  const written = await writeArchiveFile(plan.entries, plan.path, {
+  const written = await writeArchiveFile(plan.entries, plan.file, {
     format: plan.format,
     compressionLevel: plan.compressionLevel,
     ...(options.overwrite !== undefined && { overwrite: options.overwrite }),
@@ -140,8 +159,8 @@ export async function pack(options: PackOptions): Promise<PackResult> {
   });
   return packResult({
     file: written.path,
-    fileName: plan.name,
-    packageId: plan.id,
+    fileName: plan.fileName,
+    packageId: plan.packageId,
     version: plan.version,
     format: plan.format,
     size: written.size,
