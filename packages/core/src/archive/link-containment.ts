@@ -19,9 +19,8 @@ export function assertLinksInside(entries: readonly ArchiveEntry[]): void {
   for (const entry of entries) if (entry.type === 'symlink') links.set(entry.name, entry.target);
   if (links.size === 0) return;
   for (const entry of entries) {
-    const parts = entry.name.split('/');
-    for (let index = 1; index < parts.length; index++) {
-      const parent = parts.slice(0, index).join('/');
+    for (let slash = entry.name.indexOf('/'); slash !== -1; slash = entry.name.indexOf('/', slash + 1)) {
+      const parent = entry.name.slice(0, slash);
       if (links.has(parent)) {
         throw new OctoError('ERR_OCTO_INVALID_ENTRY', `The entry ${entry.name} lies beneath the link ${parent}.`, {
           hint: 'Extracting it would write through the link: add the file under the folder the link points to, or leave the link out.',
