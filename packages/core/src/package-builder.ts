@@ -1,7 +1,6 @@
-import { lstat, readlink, realpath, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
-import type { Stats } from 'node:fs';
 import {
   type ArchiveEntry,
   type EntrySource,
@@ -15,7 +14,7 @@ import { assertEntryName } from './archive/entry-name.js';
 import { notRegularFile } from './archive/entry-source.js';
 import { SpoolFile } from './archive/spool-file.js';
 import { writeArchiveFile, writeArchiveStream } from './archive/write-archive.js';
-import { OctoError, isOctoError, readError } from './errors.js';
+import { OctoError, readError } from './errors.js';
 import { type PackageFormat, normalizeFormat } from './format.js';
 import { type PackageIdentity, validateIdentity } from './identity.js';
 import {
@@ -30,7 +29,7 @@ import {
 } from './options/pack-options.js';
 import { normalizeCompressionLevel, resolveMtime } from './options/values.js';
 import { type PackResult, packResult } from './pack.js';
-import { selectFiles } from './select/select-files.js';
+import { directoryEntries, fileEntry, linkOutside, pathEntries, staysInside } from './builder-entries.js';
 
 export interface PackageBuilderOptions extends PackageIdentity {
   format?: PackageFormat | 'targz';
@@ -207,22 +206,7 @@ export class PackageBuilder {
     assertStringArgument('addDirectory()', 'the folder', folder);
     checkOptions('addDirectory()', options, DIRECTORY_OPTIONS);
     const prefix = options.prefix === undefined || options.prefix === '' ? '' : normalizeEntryName(options.prefix);
-    return this.#add(async (fixed) => {
-      const entries = await selectFiles({
-        basePath: folder,
-        ...(options.include && { include: options.include }),
-        ...(options.exclude && { exclude: options.exclude }),
-        ...(fixed && { mtime: fixed }),
-      });
-      if (prefix === '') return entries;
-      const parents: ArchiveEntry[] = prefix.split('/').map((_, index, parts) => ({
-        type: 'directory',
-        name: parts.slice(0, index + 1).join('/'),
-        mode: DEFAULT_DIRECTORY_MODE,
-        mtime: fixed ?? new Date(),
-      }));
-      return [...parents, ...entries.map((entry) => ({ ...entry, name: `${prefix}/${entry.name}` }))];
-    });
+    return this.#add((fixed) => directoryEntries(folder, prefix, options, fixed));
   }
 
   addEmptyDirectory(name: string, options: EntryOptions = {}): this {
@@ -262,38 +246,7 @@ export class PackageBuilder {
     const entryName = normalizeEntryName(name);
     checkOptions('addPath()', options, PATH_ENTRY_OPTIONS);
     const absolute = path.resolve(file);
-    return this.#add(async (fixed) => {
-      let stats = await lstat(absolute).catch((error: unknown) => Promise.reject(readError(error, absolute)));
-      const timeOf = (of: Stats): Date => options.mtime ?? fixed ?? of.mtime;
-      if (stats.isSymbolicLink()) {
-        const target = (await readlink(absolute).catch((error: unknown) => Promise.reject(readError(error, absolute)))).replace(/\\/g, '/');
-        if (staysInside(entryName, target)) {
-          return [{ type: 'symlink', name: entryName, target, mode: options.mode ?? stats.mode & 0o7777, mtime: timeOf(stats) }];
-        }
-        if (!options.followExternalSymlinks) throw linkOutside(entryName, target, absolute);
-        let real: string;
-        try {
-          real = await realpath(absolute);
-          stats = await stat(real);
-        } catch (error) {
-          throw readError(error, absolute);
-        }
-        if (stats.isDirectory()) {
-          const inner = await selectFiles({ basePath: real, ...(fixed && { mtime: fixed }), followExternalSymlinks: true }).catch(
-            (error: unknown) => (isOctoError(error) && error.code === 'ERR_OCTO_NOTHING_MATCHED' ? [] : Promise.reject(error)),
-          );
-          // A followed link takes its target's mode and time, as pack() does.
-          const folder: ArchiveEntry = { type: 'directory', name: entryName, mode: stats.mode & 0o7777, mtime: timeOf(stats) };
-          return [folder, ...inner.map((entry) => ({ ...entry, name: `${entryName}/${entry.name}` }))];
-        }
-        if (!stats.isFile()) throw notRegularFile(real, stats);
-        return [fileEntry(entryName, real, stats, options.mode, timeOf(stats))];
-      }
-      if (stats.isDirectory())
-        return [{ type: 'directory', name: entryName, mode: options.mode ?? stats.mode & 0o7777, mtime: timeOf(stats) }];
-      if (stats.isFile()) return [fileEntry(entryName, absolute, stats, options.mode, timeOf(stats))];
-      throw notRegularFile(absolute, stats); // sockets, FIFOs and devices have no place in a package
-    });
+    return this.#add((fixed) => pathEntries(absolute, entryName, options, fixed));
   }
 
   /** The entries in the order they will be written; parents of nested names get folder entries. */
@@ -384,26 +337,6 @@ export class PackageBuilder {
     done.catch((error: unknown) => stream.destroy(error as Error));
     return { stream, name: this.name, done };
   }
-}
-
-/** Whether a link at `name` pointing to `target` resolves inside the package (relative, never above its root). */
-function staysInside(name: string, target: string): boolean {
-  if (target === '' || target.startsWith('/') || /^[A-Za-z]:/.test(target)) return false;
-  const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(name), target));
-  return resolved !== '..' && !resolved.startsWith('../');
-}
-
-function linkOutside(name: string, target: string, file?: string, canFollow = true): OctoError {
-  return new OctoError('ERR_OCTO_SYMLINK_OUTSIDE', `The link ${name} points outside the package (to ${target}).`, {
-    hint: canFollow
-      ? 'Use a relative link that stays inside the package, leave the link out, or pack what it points to (`followExternalSymlinks`).'
-      : 'Use a relative link that stays inside the package, or leave the link out.',
-    ...(file !== undefined && { path: file }),
-  });
-}
-
-function fileEntry(name: string, file: string, stats: Stats, mode: number | undefined, mtime: Date): ArchiveEntry {
-  return { type: 'file', name, source: { kind: 'path', path: file, size: stats.size }, mode: mode ?? stats.mode & 0o7777, mtime };
 }
 
 export function createPackage(options: PackageBuilderOptions): PackageBuilder {
