@@ -144,6 +144,13 @@ describe('packing safety: links resolved as the kernel resolves them', function 
     await assert.rejects(chained.toFile(tmp.path), { code: 'ERR_OCTO_SYMLINK_OUTSIDE' });
     const through = createPackage({ id: 'Through', version: '1.0.0', format: 'tar' }).addSymlink('s', 'p').addBuffer('s/evil.txt', 'x');
     await assert.rejects(through.toFile(tmp.path), { code: 'ERR_OCTO_INVALID_ENTRY' });
+    // On a case-insensitive file system (Windows, macOS) P/q/r is the link p/q/r.
+    const folded = createPackage({ id: 'Case', version: '1.0.0' }).addSymlink('p/q/r', '../..').addSymlink('s', 'P/Q/R/..');
+    await assert.rejects(folded.toFile(tmp.path), { code: 'ERR_OCTO_SYMLINK_OUTSIDE' });
+    const under = createPackage({ id: 'Under', version: '1.0.0' }).addSymlink('s', 'p').addBuffer('S/evil.txt', 'x');
+    await assert.rejects(under.toFile(tmp.path), { code: 'ERR_OCTO_INVALID_ENTRY' });
+    const twins = createPackage({ id: 'Twins', version: '1.0.0' }).addSymlink('l', 'a').addSymlink('L', 'b');
+    await assert.rejects(twins.toFile(tmp.path), { code: 'ERR_OCTO_INVALID_ENTRY' });
     const loop = createPackage({ id: 'Loop', version: '1.0.0' }).addSymlink('a', 'b').addSymlink('b', 'a/x');
     await assert.rejects(loop.toFile(tmp.path), { code: 'ERR_OCTO_SYMLINK_LOOP' });
     assert.deepEqual(
