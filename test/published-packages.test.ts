@@ -106,9 +106,10 @@ describe('published packages', function () {
       assert.deepEqual(manifest.repository, { type: 'git', url: `git+${REPOSITORY}.git`, directory: `packages/${folder}` });
     });
 
-    it(`${folder}: declares every package its own tests use`, function () {
+    // Packages without tests of their own (feed, octojs) are tested from the repository's test/.
+    if (!readdirSync(path.join(ROOT, 'packages', folder)).includes('test')) continue;
+    it(`${folder}: declares every package its own tests use`, () => {
       const directory = path.join(ROOT, 'packages', folder);
-      if (!readdirSync(directory).includes('test')) this.skip();
       const manifest = JSON.parse(readFileSync(path.join(directory, 'package.json'), 'utf8')) as Manifest;
       const declared = new Set([
         manifest.name,
