@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { OctoError } from './errors.js';
 import { type PackageFormat, extensionOf } from './format.js';
+import { isValidId, isValidVersion, splitIdAndVersion, splitTarExtension } from './identity-grammar.js';
 
 export interface PackageIdentity {
   id: string;
@@ -9,17 +10,9 @@ export interface PackageIdentity {
 }
 
 export const MAX_ID_LENGTH = 100;
-// The ASCII form of the parsers' `\w+([_.-]\w+)*` (octopus-api.md §4.1).
-const ID_PATTERN = /^[A-Za-z0-9_]+([_.-][A-Za-z0-9_]+)*$/;
-const VERSION_SOURCE = String.raw`\d+(?:\.\d+){0,3}(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?`;
-const VERSION_PATTERN = new RegExp(`^${VERSION_SOURCE}$`);
-const ID_SOURCE = String.raw`\w+(?:[_.-]\w+)*?`;
-// P1: the client regex shared by Octopus.Client and go-octopusdeploy (octopus-api.md §4.3).
-const CLIENT_NAME = new RegExp(`^(?<id>${ID_SOURCE})\\.(?<version>${VERSION_SOURCE})$`);
-// P2: Calamari's PackageName.TryParseUnsafeFileName, case-insensitive.
-const CALAMARI_TAR = /^(?<fileName>.*)(?<extension>\.tar(\.[a-zA-Z0-9]+)?)$/i;
-const CALAMARI_BARE = new RegExp(`^(?<id>${ID_SOURCE})\\.(?<version>${VERSION_SOURCE})$`, 'i');
-const CALAMARI_WITH_EXT = new RegExp(`^(?<id>${ID_SOURCE})\\.(?<version>${VERSION_SOURCE})(?<extension>(\\.[a-zA-Z0-9]+)+)$`, 'i');
+// The ids and versions of the parsers (octopus-api.md §4.1, §4.3), matched in linear time by
+// identity-grammar.ts: P1 is the client regex of Octopus.Client and go-octopusdeploy, P2 Calamari's
+// PackageName.TryParseUnsafeFileName.
 
 /** `@scope/name` becomes `scope.name`, as the original octopackjs did and as Octopus ids allow. */
 export function idFromPackageName(name: string): string {
@@ -42,7 +35,7 @@ export function validateId(id: string): void {
       },
     );
   }
-  if (!ID_PATTERN.test(id)) {
+  if (!isValidId(id)) {
     throw new OctoError('ERR_OCTO_INVALID_ID', `The package id "${id}" is not a valid Octopus package id.`, {
       hint: 'An id is one or more segments of ASCII letters, digits and `_`, separated by `.`, `-` or `_`, for example `Acme.Billing.Web` or `acme-billing`.',
     });
@@ -65,7 +58,7 @@ export function validateVersion(version: string): void {
       hint: 'Give a version (for example `1.2.3`) with the `version` option, or a `version` in package.json.',
     });
   }
-  if (!VERSION_PATTERN.test(version)) {
+  if (!isValidVersion(version)) {
     throw new OctoError('ERR_OCTO_INVALID_VERSION', `The package version "${version}" is not a version Octopus accepts.`, {
       hint: 'Use SemVer 2 (`1.2.3`, `1.2.3-beta.1`, `1.2.3+build.5`) or up to four numeric parts (`1.2.3.4`); pre-release and build labels may use only letters, digits, `-` and `.`.',
     });
@@ -87,19 +80,18 @@ export function parseWithClientRegex(fileName: string): ParsedFileName | undefin
     extension = stem.slice(-4) + extension;
     stem = stem.slice(0, -4);
   }
-  const match = CLIENT_NAME.exec(stem);
-  return match?.groups ? { id: match.groups.id!, version: match.groups.version!, extension } : undefined;
+  const match = splitIdAndVersion(stem, false);
+  return match ? { id: match.id, version: match.version, extension } : undefined;
 }
 
 /** P2, Calamari's parser, which the server shares. */
 export function parseWithCalamari(fileName: string): ParsedFileName | undefined {
-  const tar = CALAMARI_TAR.exec(fileName);
-  if (tar?.groups) {
-    const bare = CALAMARI_BARE.exec(tar.groups.fileName!);
-    if (bare?.groups) return { id: bare.groups.id!, version: bare.groups.version!, extension: tar.groups.extension! };
+  const tar = splitTarExtension(fileName);
+  if (tar) {
+    const bare = splitIdAndVersion(tar.fileName, false);
+    if (bare) return { id: bare.id, version: bare.version, extension: tar.extension };
   }
-  const match = CALAMARI_WITH_EXT.exec(fileName);
-  return match?.groups ? { id: match.groups.id!, version: match.groups.version!, extension: match.groups.extension! } : undefined;
+  return splitIdAndVersion(fileName, true);
 }
 
 /**

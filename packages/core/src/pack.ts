@@ -4,7 +4,9 @@ import { writeArchiveFile } from './archive/write-archive.js';
 import { OctoError } from './errors.js';
 import { type PackageFormat, normalizeFormat } from './format.js';
 import { resolveIdentity, validateIdentity } from './identity.js';
+import { PACK_OPTIONS, checkOptions } from './options/pack-options.js';
 import { assertOneOf, normalizeCompressionLevel, resolveMtime } from './options/values.js';
+import { checkPackageEntries } from './archive/check-entries.js';
 import { findProjectPackageJson } from './select/find-project.js';
 import { checkSelectionOptions } from './select/selection-options.js';
 import { type DependenciesMode, type ExcludedPath, type SelectedEntry, explainSelection } from './select/select-files.js';
@@ -40,7 +42,7 @@ export interface PackOptions {
   ignoreFiles?: string[];
   /** Pack only what `npm publish` would: package.json `files` with npm's always- and never-included files. Default: false. */
   useNpmFiles?: boolean;
-  /** Called with each warning (files that usually hold secrets, dependencies left out); they are in the result too. */
+  /** Called with each warning (files that usually hold secrets, dependencies left out, names Windows cannot extract); they are in the result too. */
   onWarning?: (message: string) => void;
   /** Called as each entry is written, for progress. */
   onEntry?: (entry: { name: string; type: ArchiveEntry['type']; size: number }, index: number, total: number) => void;
@@ -48,10 +50,10 @@ export interface PackOptions {
 
 export interface PackResult {
   /** Absolute path of the package file. */
-  path: string;
+  file: string;
   /** Its file name, `<id>.<version>.<ext>`. */
-  name: string;
-  id: string;
+  fileName: string;
+  packageId: string;
   version: string;
   format: PackageFormat;
   /** Size in bytes. */
@@ -60,33 +62,57 @@ export interface PackResult {
   sha1: string;
   /** How many entries (files, folders, links) it holds. */
   entries: number;
-  /** What pack() warned about (also given to `onWarning`); a builder's toFile() sets none. */
-  warnings?: string[];
+  /** What a user should know (secrets about to be packed, names Windows cannot extract); also given to `onWarning`. */
+  warnings: string[];
+  /** @deprecated Use `file`. */
+  path: string;
+  /** @deprecated Use `fileName`. */
+  name: string;
+  /** @deprecated Use `packageId`. */
+  id: string;
+}
+
+/** A PackResult with its deprecated aliases (`path`, `name`, `id`) filled in. */
+export function packResult(result: Omit<PackResult, 'path' | 'name' | 'id'>): PackResult {
+  return { ...result, path: result.file, name: result.fileName, id: result.packageId };
 }
 
 export interface PackPlan {
-  id: string;
+  packageId: string;
   version: string;
-  name: string;
+  fileName: string;
   format: PackageFormat;
+  /** Where the package would be written. */
+  file: string;
+  /** @deprecated Use `packageId`. */
+  id: string;
+  /** @deprecated Use `fileName`. */
+  name: string;
+  /** @deprecated Use `file`. */
   path: string;
   /** What goes in, each with the rule that put it there (`reason`). */
   entries: SelectedEntry[];
   /** What stayed out, each with the rule that kept it out. */
   excluded: ExcludedPath[];
-  /** Warnings about what goes in (files that usually hold secrets), also given to `onWarning`. */
+  /** Warnings about what goes in (files that usually hold secrets, names Windows cannot extract), also given to `onWarning`. */
   warnings: string[];
   compressionLevel: number;
 }
 
 /** Everything pack() decides before writing: identity, file name, entries. */
 export async function planPackage(options: PackOptions): Promise<PackPlan> {
+  return makePlan('planPackage()', options);
+}
+
+async function makePlan(operation: string, options: PackOptions): Promise<PackPlan> {
+  checkOptions(operation, options, PACK_OPTIONS);
   if (options.basePath === undefined && options.packageJson === undefined) {
-    throw new OctoError('ERR_OCTO_INVALID_OPTION', 'Neither basePath nor packageJson was given, so there is no folder to pack.', {
-      hint: 'Give basePath (the folder to pack) or packageJson (its folder is packed).',
+    throw new OctoError('ERR_OCTO_INVALID_OPTION', 'Neither `basePath` nor `packageJson` was given, so there is no folder to pack.', {
+      hint: 'Give `basePath` (the folder to pack) or `packageJson` (its folder is packed).',
+      option: 'basePath',
     });
   }
-  checkSelectionOptions('pack()', options as Record<string, unknown>);
+  checkSelectionOptions(operation, options as Record<string, unknown>);
   const basePath = path.resolve(options.basePath ?? path.dirname(options.packageJson!));
   const format = normalizeFormat(options.format);
   const compressionLevel = normalizeCompressionLevel(options.compressionLevel);
@@ -117,16 +143,30 @@ export async function planPackage(options: PackOptions): Promise<PackPlan> {
     ...(options.ignoreFiles && { ignoreFiles: options.ignoreFiles }),
     ...(options.useNpmFiles !== undefined && { useNpmFiles: options.useNpmFiles }),
   });
+  warnings.push(...checkPackageEntries(entries, true));
   for (const warning of warnings) options.onWarning?.(warning);
-  return { ...identity, name, format, path: destination, entries, excluded, warnings, compressionLevel };
+  return {
+    packageId: identity.id,
+    version: identity.version,
+    fileName: name,
+    format,
+    file: destination,
+    id: identity.id,
+    name,
+    path: destination,
+    entries,
+    excluded,
+    compressionLevel,
+    warnings,
+  };
 }
 
 /** Packs a folder into `<outFolder>/<id>.<version>.<ext>`. */
 export async function pack(options: PackOptions): Promise<PackResult> {
-  const plan = await planPackage(options);
+  const plan = await makePlan('pack()', options);
   const total = plan.entries.length;
   const onEntry = options.onEntry;
-  const written = await writeArchiveFile(plan.entries, plan.path, {
+  const written = await writeArchiveFile(plan.entries, plan.file, {
     format: plan.format,
     compressionLevel: plan.compressionLevel,
     ...(options.overwrite !== undefined && { overwrite: options.overwrite }),
@@ -135,15 +175,15 @@ export async function pack(options: PackOptions): Promise<PackResult> {
         onEntry({ name: entry.name, type: entry.type, size: knownSize(entry) ?? 0 }, index, total),
     }),
   });
-  return {
-    path: written.path,
-    name: plan.name,
-    id: plan.id,
+  return packResult({
+    file: written.path,
+    fileName: plan.fileName,
+    packageId: plan.packageId,
     version: plan.version,
     format: plan.format,
     size: written.size,
     sha1: written.sha1,
     entries: total,
     warnings: plan.warnings,
-  };
+  });
 }

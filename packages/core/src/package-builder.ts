@@ -1,7 +1,6 @@
-import { lstat, readlink, realpath, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
-import type { Stats } from 'node:fs';
 import {
   type ArchiveEntry,
   type EntrySource,
@@ -10,14 +9,27 @@ import {
   DEFAULT_SYMLINK_MODE,
   compareEntryNames,
 } from './archive/entry.js';
+import { checkPackageEntries } from './archive/check-entries.js';
+import { assertEntryName } from './archive/entry-name.js';
+import { notRegularFile } from './archive/entry-source.js';
 import { SpoolFile } from './archive/spool-file.js';
 import { writeArchiveFile, writeArchiveStream } from './archive/write-archive.js';
-import { OctoError, isOctoError, readError } from './errors.js';
+import { OctoError, readError } from './errors.js';
 import { type PackageFormat, normalizeFormat } from './format.js';
 import { type PackageIdentity, validateIdentity } from './identity.js';
+import {
+  BUILDER_OPTIONS,
+  DIRECTORY_OPTIONS,
+  ENTRY_OPTIONS,
+  PATH_ENTRY_OPTIONS,
+  STREAM_ENTRY_OPTIONS,
+  TO_FILE_OPTIONS,
+  assertStringArgument,
+  checkOptions,
+} from './options/pack-options.js';
 import { normalizeCompressionLevel, resolveMtime } from './options/values.js';
-import type { PackResult } from './pack.js';
-import { selectFiles } from './select/select-files.js';
+import { type PackResult, packResult } from './pack.js';
+import { directoryEntries, fileEntry, linkOutside, pathEntries, staysInside } from './builder-entries.js';
 
 export interface PackageBuilderOptions extends PackageIdentity {
   format?: PackageFormat | 'targz';
@@ -29,6 +41,8 @@ export interface PackageBuilderOptions extends PackageIdentity {
    * spool file and released, so memory does not grow with the package. Default: 64 MiB.
    */
   memoryLimit?: number;
+  /** Receives each warning (e.g. an entry name Windows cannot extract); they are also in toFile()'s `warnings`. */
+  onWarning?: (message: string) => void;
 }
 
 export interface EntryOptions {
@@ -55,26 +69,18 @@ type Pending = (fixed: Date | undefined) => Promise<ArchiveEntry[]>;
 export const DEFAULT_BUILDER_MEMORY_LIMIT = 64 * 1024 * 1024;
 
 /**
- * Normalises an entry name to a relative `/`-separated path, refusing anything that could escape
- * the extraction folder.
+ * Checks an entry name and drops one trailing `/` (folders may be named so). Anything that could
+ * land elsewhere when extracted is ERR_OCTO_INVALID_ENTRY: NUL, `.` or `..` components, a leading
+ * `/`, a drive letter, a backslash.
  */
 export function normalizeEntryName(name: string): string {
-  const normalized = String(name)
-    .replace(/\\/g, '/')
-    .replace(/^(\.\/)+/, '')
-    .replace(/\/+$/, '')
-    .replace(/\/{2,}/g, '/');
-  if (
-    normalized === '' ||
-    normalized === '.' ||
-    normalized.startsWith('/') ||
-    /^[A-Za-z]:/.test(normalized) ||
-    normalized.split('/').includes('..')
-  ) {
-    throw new OctoError('ERR_OCTO_INVALID_ENTRY', `"${name}" cannot be an entry name in a package.`, {
-      hint: 'Entry names are relative paths inside the package, such as "dist/app.js": no leading "/", drive letter or "..".',
+  if (typeof name !== 'string') {
+    throw new OctoError('ERR_OCTO_INVALID_ENTRY', `An entry name must be a string, not ${typeof name}.`, {
+      hint: 'Give entry names as relative paths inside the package, such as "dist/app.js".',
     });
   }
+  const normalized = name.length > 1 && name.endsWith('/') ? name.slice(0, -1) : name;
+  assertEntryName(normalized);
   return normalized;
 }
 
@@ -95,8 +101,12 @@ export class PackageBuilder {
   readonly #spool = new SpoolFile();
   #spooling: Promise<unknown>[] = [];
   #finished = false;
+  readonly #onWarning: ((message: string) => void) | undefined;
+  #warnings: string[] = [];
 
   constructor(options: PackageBuilderOptions) {
+    checkOptions('createPackage()', options, BUILDER_OPTIONS);
+    this.#onWarning = options.onWarning;
     this.format = normalizeFormat(options.format);
     this.name = validateIdentity({ id: options.id, version: options.version }, this.format);
     this.id = options.id;
@@ -124,9 +134,14 @@ export class PackageBuilder {
 
   /** Adds a file from disk, under `name` (default: its base name). */
   addFile(file: string, name?: string, options: EntryOptions = {}): this {
+    assertStringArgument('addFile()', 'the file', file);
+    assertStringArgument('addFile()', 'the entry name', name, true);
+    checkOptions('addFile()', options, ENTRY_OPTIONS);
     const entryName = normalizeEntryName(name ?? path.basename(file));
     return this.#add(async (fixed) => {
       const stats = await stat(file).catch((error: unknown) => Promise.reject(readError(error, file)));
+      // Opening a FIFO would wait for a writer forever; only regular files have bytes to pack.
+      if (!stats.isFile()) throw notRegularFile(path.resolve(file), stats);
       return [fileEntry(entryName, path.resolve(file), stats, options.mode, options.mtime ?? fixed ?? stats.mtime)];
     });
   }
@@ -134,6 +149,12 @@ export class PackageBuilder {
   /** Adds bytes; past the builder's memoryLimit they are spooled to a temporary file (see drained()). */
   addBuffer(name: string, data: Uint8Array | string, options: EntryOptions = {}): this {
     const entryName = normalizeEntryName(name);
+    if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
+      throw new OctoError('ERR_OCTO_INVALID_OPTION', `addBuffer() takes the content of ${entryName} as a Buffer, Uint8Array or string.`, {
+        hint: 'Pass the bytes as a Buffer (or a string, written as UTF-8).',
+      });
+    }
+    checkOptions('addBuffer()', options, ENTRY_OPTIONS);
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     let source: Promise<EntrySource> | EntrySource = { kind: 'buffer', data: bytes };
     if (this.#heldBytes + bytes.byteLength > this.#memoryLimit && bytes.byteLength > 0) {
@@ -163,6 +184,12 @@ export class PackageBuilder {
   /** Adds a stream's content; it is read only when the package is written. Give `size` if known. */
   addStream(name: string, stream: Readable, options: EntryOptions & { size?: number } = {}): this {
     const entryName = normalizeEntryName(name);
+    if (stream === null || typeof stream !== 'object' || typeof (stream as Readable)[Symbol.asyncIterator] !== 'function') {
+      throw new OctoError('ERR_OCTO_INVALID_OPTION', `addStream() takes the content of ${entryName} as a readable stream.`, {
+        hint: 'Pass a Readable (e.g. fs.createReadStream(file)), or use addBuffer() for bytes in memory.',
+      });
+    }
+    checkOptions('addStream()', options, STREAM_ENTRY_OPTIONS);
     return this.#add(async (fixed) => [
       {
         type: 'file',
@@ -176,27 +203,15 @@ export class PackageBuilder {
 
   /** Adds a folder's content, at the root or under `prefix`, with the same rules as pack(). */
   addDirectory(folder: string, options: DirectoryOptions = {}): this {
+    assertStringArgument('addDirectory()', 'the folder', folder);
+    checkOptions('addDirectory()', options, DIRECTORY_OPTIONS);
     const prefix = options.prefix === undefined || options.prefix === '' ? '' : normalizeEntryName(options.prefix);
-    return this.#add(async (fixed) => {
-      const entries = await selectFiles({
-        basePath: folder,
-        ...(options.include && { include: options.include }),
-        ...(options.exclude && { exclude: options.exclude }),
-        ...(fixed && { mtime: fixed }),
-      });
-      if (prefix === '') return entries;
-      const parents: ArchiveEntry[] = prefix.split('/').map((_, index, parts) => ({
-        type: 'directory',
-        name: parts.slice(0, index + 1).join('/'),
-        mode: DEFAULT_DIRECTORY_MODE,
-        mtime: fixed ?? new Date(),
-      }));
-      return [...parents, ...entries.map((entry) => ({ ...entry, name: `${prefix}/${entry.name}` }))];
-    });
+    return this.#add((fixed) => directoryEntries(folder, prefix, options, fixed));
   }
 
   addEmptyDirectory(name: string, options: EntryOptions = {}): this {
     const entryName = normalizeEntryName(name);
+    checkOptions('addEmptyDirectory()', options, ENTRY_OPTIONS);
     return this.#add(async (fixed) => [
       { type: 'directory', name: entryName, mode: options.mode ?? DEFAULT_DIRECTORY_MODE, mtime: options.mtime ?? fixed ?? new Date() },
     ]);
@@ -205,8 +220,11 @@ export class PackageBuilder {
   /** Adds a link; its target must be relative and stay inside the package. */
   addSymlink(name: string, target: string, options: EntryOptions = {}): this {
     const entryName = normalizeEntryName(name);
+    assertStringArgument('addSymlink()', 'the link target', target);
+    checkOptions('addSymlink()', options, ENTRY_OPTIONS);
     const linkTarget = target.replace(/\\/g, '/');
-    if (!staysInside(entryName, linkTarget)) throw linkOutside(entryName, linkTarget);
+    // Resolved through the package's other links once every entry is known (see entries()).
+    if (!staysInside(entryName, linkTarget)) throw linkOutside(entryName, linkTarget, undefined, false);
     return this.#add(async (fixed) => [
       {
         type: 'symlink',
@@ -224,39 +242,11 @@ export class PackageBuilder {
    * target packed with `followExternalSymlinks`. For task runners that list every path themselves.
    */
   addPath(file: string, name: string, options: PathOptions = {}): this {
+    assertStringArgument('addPath()', 'the path', file);
     const entryName = normalizeEntryName(name);
+    checkOptions('addPath()', options, PATH_ENTRY_OPTIONS);
     const absolute = path.resolve(file);
-    return this.#add(async (fixed) => {
-      let stats = await lstat(absolute).catch((error: unknown) => Promise.reject(readError(error, absolute)));
-      const timeOf = (of: Stats): Date => options.mtime ?? fixed ?? of.mtime;
-      if (stats.isSymbolicLink()) {
-        const target = (await readlink(absolute).catch((error: unknown) => Promise.reject(readError(error, absolute)))).replace(/\\/g, '/');
-        if (staysInside(entryName, target)) {
-          return [{ type: 'symlink', name: entryName, target, mode: options.mode ?? stats.mode & 0o7777, mtime: timeOf(stats) }];
-        }
-        if (!options.followExternalSymlinks) throw linkOutside(entryName, target, absolute);
-        let real: string;
-        try {
-          real = await realpath(absolute);
-          stats = await stat(real);
-        } catch (error) {
-          throw readError(error, absolute);
-        }
-        if (stats.isDirectory()) {
-          const inner = await selectFiles({ basePath: real, ...(fixed && { mtime: fixed }), followExternalSymlinks: true }).catch(
-            (error: unknown) => (isOctoError(error) && error.code === 'ERR_OCTO_NOTHING_MATCHED' ? [] : Promise.reject(error)),
-          );
-          // A followed link takes its target's mode and time, as pack() does.
-          const folder: ArchiveEntry = { type: 'directory', name: entryName, mode: stats.mode & 0o7777, mtime: timeOf(stats) };
-          return [folder, ...inner.map((entry) => ({ ...entry, name: `${entryName}/${entry.name}` }))];
-        }
-        return [fileEntry(entryName, real, stats, options.mode, timeOf(stats))];
-      }
-      if (stats.isDirectory())
-        return [{ type: 'directory', name: entryName, mode: options.mode ?? stats.mode & 0o7777, mtime: timeOf(stats) }];
-      if (stats.isFile()) return [fileEntry(entryName, absolute, stats, options.mode, timeOf(stats))];
-      return []; // sockets, FIFOs and devices have no place in a package
-    });
+    return this.#add((fixed) => pathEntries(absolute, entryName, options, fixed));
   }
 
   /** The entries in the order they will be written; parents of nested names get folder entries. */
@@ -281,7 +271,17 @@ export class PackageBuilder {
         if (!byName.has(parent)) byName.set(parent, { type: 'directory', name: parent, mode: DEFAULT_DIRECTORY_MODE, mtime: now });
       }
     }
-    return [...byName.values()].sort((a, b) => compareEntryNames(a.name, b.name));
+    const entries = [...byName.values()].sort((a, b) => compareEntryNames(a.name, b.name));
+    const warnings = checkPackageEntries(entries);
+    const fresh = warnings.filter((warning) => !this.#warnings.includes(warning));
+    this.#warnings = warnings;
+    for (const warning of fresh) this.#onWarning?.(warning);
+    return entries;
+  }
+
+  /** The warnings of the last entries() (or write): entry names Windows cannot extract. */
+  get warnings(): readonly string[] {
+    return this.#warnings;
   }
 
   /** Gives up on the package: nothing more can be added, and the spool file (if any) is removed. */
@@ -292,6 +292,8 @@ export class PackageBuilder {
 
   /** Writes `<outFolder>/<id>.<version>.<ext>`, atomically. */
   async toFile(outFolder: string, options: { overwrite?: boolean } = {}): Promise<PackResult> {
+    assertStringArgument('toFile()', 'the out folder', outFolder);
+    checkOptions('toFile()', options, TO_FILE_OPTIONS);
     this.#finished = true;
     const entries = await this.entries().catch(async (error: unknown) => {
       await this.#spool.dispose();
@@ -303,7 +305,17 @@ export class PackageBuilder {
       compressionLevel: this.#level,
       ...(options.overwrite !== undefined && { overwrite: options.overwrite }),
     }).finally(() => this.#spool.dispose());
-    return { ...written, name: this.name, id: this.id, version: this.version, format: this.format, entries: entries.length };
+    return packResult({
+      file: written.path,
+      fileName: this.name,
+      packageId: this.id,
+      version: this.version,
+      format: this.format,
+      size: written.size,
+      sha1: written.sha1,
+      entries: entries.length,
+      warnings: [...this.#warnings],
+    });
   }
 
   /**
@@ -325,24 +337,6 @@ export class PackageBuilder {
     done.catch((error: unknown) => stream.destroy(error as Error));
     return { stream, name: this.name, done };
   }
-}
-
-/** Whether a link at `name` pointing to `target` resolves inside the package (relative, never above its root). */
-function staysInside(name: string, target: string): boolean {
-  if (target === '' || target.startsWith('/') || /^[A-Za-z]:/.test(target)) return false;
-  const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(name), target));
-  return resolved !== '..' && !resolved.startsWith('../');
-}
-
-function linkOutside(name: string, target: string, file?: string): OctoError {
-  return new OctoError('ERR_OCTO_SYMLINK_OUTSIDE', `The link ${name} points outside the package (to ${target}).`, {
-    hint: 'Use a relative link that stays inside the package, leave the link out, or pack what it points to (followExternalSymlinks).',
-    ...(file !== undefined && { path: file }),
-  });
-}
-
-function fileEntry(name: string, file: string, stats: Stats, mode: number | undefined, mtime: Date): ArchiveEntry {
-  return { type: 'file', name, source: { kind: 'path', path: file, size: stats.size }, mode: mode ?? stats.mode & 0o7777, mtime };
 }
 
 export function createPackage(options: PackageBuilderOptions): PackageBuilder {

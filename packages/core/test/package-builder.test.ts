@@ -22,7 +22,7 @@ describe('createPackage()', () => {
       writeFileSync(path.join(tmp.path, 'run.sh'), '#!/bin/sh\n');
       const result = await createPackage({ id: 'Acme.Site', version: '1.0.0', format, mtime: when })
         .addFile(path.join(tmp.path, 'run.sh'), 'bin/run.sh', { mode: 0o755 })
-        .addBuffer('config\\settings.json', '{"a":1}', { mode: 0o600 })
+        .addBuffer('config/settings.json', '{"a":1}', { mode: 0o600 })
         .addStream('logs/readme.txt', Readable.from([Buffer.from('streamed '), Buffer.from('content')]))
         .addDirectory(site, { prefix: 'wwwroot' })
         .addEmptyDirectory('data/uploads')
@@ -51,7 +51,7 @@ describe('createPackage()', () => {
 
   it('refuses unsafe names and duplicates', async () => {
     const builder = createPackage({ id: 'Acme', version: '1.0.0' });
-    for (const name of ['../evil', '/abs', 'C:/x', 'a/../../b', '']) {
+    for (const name of ['../evil', '/abs', 'C:/x', 'a/../../b', '', 'a\\b', './a', 'a/./b', 'a//b', 'a\0b']) {
       assert.throws(() => builder.addBuffer(name, 'x'), { code: 'ERR_OCTO_INVALID_ENTRY' }, name);
     }
     builder.addBuffer('a.txt', '1').addBuffer('a.txt', '2');

@@ -2,7 +2,7 @@
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import { type PackageFormat, createPackage, formatBytes, resolveIdentity } from '@octojs/core';
-import { checkSelectionOptions, createPathFilter, secretWarning } from '@octojs/core/internal';
+import { type OptionSchema, checkOptions, checkSelectionOptions, createPathFilter, secretWarning } from '@octojs/core/internal';
 import { toGruntError } from './grunt-error.js';
 import { taskOptions } from './task-options.js';
 
@@ -35,6 +35,25 @@ export interface PackTaskOptions {
   useNpmFiles?: boolean;
 }
 
+const OPTIONS: OptionSchema = {
+  id: { type: 'string' },
+  version: { type: 'string' },
+  packageJson: { type: 'string', nonEmpty: true },
+  format: { type: 'string', nonEmpty: true },
+  type: { type: 'string', nonEmpty: true },
+  outFolder: { type: 'string', nonEmpty: true },
+  dst: { type: 'string', nonEmpty: true },
+  compressionLevel: { type: 'number', integer: true, min: 0, max: 9 },
+  mtime: [{ type: 'date' }, { type: 'number' }, { type: 'string', nonEmpty: true }],
+  overwrite: { type: 'boolean' },
+  followExternalSymlinks: { type: 'boolean' },
+  ignoreFiles: { type: 'strings' },
+  useNpmFiles: { type: 'boolean' },
+};
+
+/** Entry names use `/`, whatever the platform grunt runs on. */
+const toEntryName = (name: string): string => (path.sep === '/' ? name : name.split(path.sep).join('/'));
+
 interface PlannedEntry {
   file: string;
   name: string;
@@ -50,11 +69,11 @@ export function planEntries(files: grunt.file.IFilesConfig[]): PlannedEntry[] {
   for (const mapping of files) {
     const orig = (mapping as { orig?: { expand?: boolean; cwd?: string } }).orig ?? {};
     for (const source of mapping.src ?? []) {
-      if (orig.expand) planned.push({ file: source, name: mapping.dest ?? source });
+      if (orig.expand) planned.push({ file: source, name: toEntryName(mapping.dest ?? source) });
       else
         planned.push({
           file: orig.cwd ? path.join(orig.cwd, source) : source,
-          name: mapping.dest ? path.join(mapping.dest, source) : source,
+          name: toEntryName(mapping.dest ? path.join(mapping.dest, source) : source),
         });
     }
   }
@@ -77,6 +96,7 @@ function exists(file: string): boolean {
 export async function packTask(grunt: IGrunt, task: grunt.task.IMultiTask<unknown>): Promise<void> {
   try {
     const options = taskOptions<PackTaskOptions>(grunt, task);
+    checkOptions(`octo-pack:${task.target}`, options, OPTIONS);
     checkSelectionOptions(`octo-pack:${task.target}`, { ignoreFiles: options.ignoreFiles, useNpmFiles: options.useNpmFiles });
     const planned = planEntries(task.files).filter((entry) => {
       if (exists(entry.file)) return true;
@@ -98,6 +118,7 @@ export async function packTask(grunt: IGrunt, task: grunt.task.IMultiTask<unknow
       ...((options.format ?? options.type) !== undefined && { format: options.format ?? options.type }),
       ...(options.compressionLevel !== undefined && { compressionLevel: options.compressionLevel }),
       ...(options.mtime !== undefined && { mtime: options.mtime }),
+      onWarning: (message) => grunt.log.warn(message),
     });
     // .octopusignore (and ignoreFiles, useNpmFiles) and the default rules, as pack() applies them.
     const filter = await createPathFilter({
@@ -122,7 +143,7 @@ export async function packTask(grunt: IGrunt, task: grunt.task.IMultiTask<unknow
     }
     const result = await builder.toFile(outFolder, { overwrite: options.overwrite ?? false });
     grunt.log.ok(
-      `Packed ${path.relative(process.cwd(), result.path) || result.name}: ${result.entries} entries, ${formatBytes(result.size)}`,
+      `Packed ${path.relative(process.cwd(), result.file) || result.fileName}: ${result.entries} entries, ${formatBytes(result.size)}`,
     );
     grunt.log.verbose.writeln(`SHA-1 ${result.sha1}`);
   } catch (error) {

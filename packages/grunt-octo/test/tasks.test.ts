@@ -83,6 +83,32 @@ describe('grunt-octo', () => {
       );
     });
 
+    it('refuses an unknown or mistyped option, naming the near miss, and writes nothing; warns about names Windows cannot extract', async () => {
+      writeFileSync(path.join(tmp.path, 'a.txt'), 'a');
+      const typo = await grunt(
+        tmp.path,
+        { 'octo-pack': { app: { options: { id: 'A', version: '1.0.0', outfolder: 'out' }, src: ['a.txt'] } } },
+        ['octo-pack:app'],
+      );
+      assert.equal(typo.code, 3, typo.stdout);
+      assert.match(typo.stdout, /octo-pack:app has no option `outfolder`.*\[ERR_OCTO_INVALID_OPTION\]/);
+      assert.match(typo.stdout, /Did you mean `outFolder`\?/);
+      const wrongType = await grunt(
+        tmp.path,
+        { 'octo-pack': { app: { options: { id: 'A', version: '1.0.0', overwrite: 'false' }, src: ['a.txt'] } } },
+        ['octo-pack:app'],
+      );
+      assert.equal(wrongType.code, 3, wrongType.stdout);
+      assert.match(wrongType.stdout, /`overwrite`/);
+      assert.ok(!existsSync(path.join(tmp.path, 'A.1.0.0.zip')) && !existsSync(path.join(tmp.path, 'out')), 'nothing written');
+      writeFileSync(path.join(tmp.path, 'con.txt'), 'x');
+      const warned = await grunt(tmp.path, { 'octo-pack': { app: { options: { id: 'A', version: '1.0.0' }, src: ['*.txt'] } } }, [
+        'octo-pack:app',
+      ]);
+      assert.equal(warned.code, 0, warned.stdout);
+      assert.match(warned.stdout, /con\.txt cannot be extracted on Windows/);
+    });
+
     it('warns and succeeds when nothing matched; fails with exit 3 on an existing package, unless --force', async () => {
       const config = { 'octo-pack': { app: { options: { id: 'A', version: '1.0.0' }, src: ['nothing/**'] } } };
       const empty = await grunt(tmp.path, config, ['octo-pack:app']);

@@ -1,4 +1,4 @@
-import { mkdtemp, open, readFile, rm, stat } from 'node:fs/promises';
+import { readFile, mkdtemp, open, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable, Transform } from 'node:stream';
@@ -9,6 +9,7 @@ import {
   createPackage,
   findPackageJson,
   formatBytes,
+  isOctoError,
   normalizeCompressionLevel,
   normalizeFormat,
   resolveIdentity,
@@ -17,11 +18,20 @@ import {
   validateIdentity,
   validateVersion,
 } from '@octojs/core';
-import { type PathVerdict, checkSelectionOptions, createPathFilter, secretWarning } from '@octojs/core/internal';
+import {
+  type OptionSchema,
+  type PathVerdict,
+  checkOptions,
+  checkSelectionOptions,
+  createPathFilter,
+  secretWarning,
+  trackTemporary,
+} from '@octojs/core/internal';
 import log from 'fancy-log';
 import { objectTransform } from 'through2';
 import Vinyl from 'vinyl';
 import { toPluginError } from './plugin-error.js';
+import { assertContentsIntact } from './vinyl-contents.js';
 
 export interface PackOptions {
   /** The package id. Default: `name` of the nearest package.json above the files' base (`@scope/name` becomes `scope.name`). */
@@ -46,6 +56,41 @@ export interface PackOptions {
   ignoreFiles?: string[];
   /** Keep only what `npm publish` would (package.json `files` with npm's own rules). Default: false. */
   useNpmFiles?: boolean;
+  /**
+   * For links that come in as links (`gulp.src(…, { resolveSymlinks: false })`) and point outside
+   * the package: pack what they point to instead of refusing them. Default: false.
+   */
+  followExternalSymlinks?: boolean;
+}
+
+const OPTIONS: OptionSchema = {
+  id: { type: 'string' },
+  version: { type: 'string' },
+  packageJson: { type: 'string', nonEmpty: true },
+  format: { type: 'string', nonEmpty: true },
+  type: { type: 'string', nonEmpty: true },
+  compressionLevel: { type: 'number', integer: true, min: 0, max: 9 },
+  mtime: [{ type: 'date' }, { type: 'number' }, { type: 'string', nonEmpty: true }],
+  buffer: { type: 'boolean' },
+  memoryLimit: { type: 'number', min: 0 },
+  followExternalSymlinks: { type: 'boolean' },
+  ignoreFiles: { type: 'strings' },
+  useNpmFiles: { type: 'boolean' },
+};
+
+/** The options, from either the original `pack(type, options)` form or `pack(options)`. */
+function optionsOf(typeOrOptions: unknown, maybeOptions: unknown): PackOptions {
+  if (typeof typeOrOptions === 'string') {
+    checkOptions('pack()', maybeOptions, OPTIONS);
+    return { ...(maybeOptions as PackOptions), format: typeOrOptions as PackageFormat };
+  }
+  if (typeOrOptions !== undefined && (typeOrOptions === null || typeof typeOrOptions !== 'object' || Array.isArray(typeOrOptions))) {
+    throw new OctoError('ERR_OCTO_INVALID_OPTION', `pack() takes a format or an options object, not ${String(typeOrOptions)}.`, {
+      hint: "Call pack(), pack('tar.gz') or pack({ id, version, format, … }).",
+    });
+  }
+  checkOptions('pack()', typeOrOptions, OPTIONS);
+  return { ...(typeOrOptions as PackOptions | undefined) };
 }
 
 /**
@@ -53,12 +98,12 @@ export interface PackOptions {
  * here, when the stream is made; everything later is reported as a PluginError on the stream.
  */
 export function pack(typeOrOptions?: string | PackOptions, maybeOptions?: PackOptions): Transform {
-  const options: PackOptions =
-    typeof typeOrOptions === 'string' ? { ...maybeOptions, format: typeOrOptions as PackageFormat } : { ...typeOrOptions };
+  let options: PackOptions;
   let format: PackageFormat;
   let compressionLevel: number;
   let fixedMtime: Date | undefined;
   try {
+    options = optionsOf(typeOrOptions, maybeOptions);
     format = normalizeFormat(options.format ?? options.type);
     compressionLevel = normalizeCompressionLevel(options.compressionLevel);
     fixedMtime = resolveMtime(options.mtime);
@@ -106,6 +151,7 @@ export function pack(typeOrOptions?: string | PackOptions, maybeOptions?: PackOp
       format,
       compressionLevel,
       ...(options.memoryLimit !== undefined && { memoryLimit: options.memoryLimit }),
+      onWarning: (message) => log.warn(`gulp-octo: ${message}`),
     });
   };
 
@@ -124,10 +170,22 @@ export function pack(typeOrOptions?: string | PackOptions, maybeOptions?: PackOp
       ...(file.stat?.mode !== undefined && { mode: file.stat.mode & 0o7777 }),
       ...((fixedMtime ?? file.stat?.mtime) && { mtime: fixedMtime ?? file.stat!.mtime }),
     };
-    const name = file.relative;
+    // Entry names use `/` whatever the platform; a backslash left on POSIX is a real (refused) character.
+    const name = path.sep === '/' ? file.relative : file.relative.split(path.sep).join('/');
     if (file.isDirectory()) builder.addEmptyDirectory(name, entry);
-    else if (file.isSymbolic()) builder.addSymlink(name, file.symlink!, entry);
-    else if (file.isBuffer()) {
+    else if (file.isSymbolic()) {
+      if (options.followExternalSymlinks) {
+        // As the link is on disk: kept as a link if it stays inside, else what it points to is packed.
+        builder.addPath(file.path, name, { ...entry, followExternalSymlinks: true });
+      } else {
+        try {
+          builder.addSymlink(name, file.symlink!, entry);
+        } catch (error) {
+          throw isOctoError(error) && error.code === 'ERR_OCTO_SYMLINK_OUTSIDE' ? followHint(error, file) : error;
+        }
+      }
+    } else if (file.isBuffer()) {
+      await assertContentsIntact(file);
       builder.addBuffer(name, file.contents, entry);
       await builder.drained(); // back-pressure: take the next file once this one is off the heap
     } else if (file.isStream()) builder.addStream(name, file.contents as Readable, entry);
@@ -141,23 +199,27 @@ export function pack(typeOrOptions?: string | PackOptions, maybeOptions?: PackOp
       return undefined;
     }
     const folder = await mkdtemp(path.join(os.tmpdir(), 'gulp-octo-'));
+    const untrack = trackTemporary(folder); // a Ctrl-C while the package is written leaves no copy
     try {
       // Written whole to a temporary file first: a failure is reported here, never halfway through a stream.
       const result = await builder.toFile(folder);
       let contents: Buffer | NodeJS.ReadableStream;
-      const stats = await stat(result.path);
+      const stats = await stat(result.file);
       if (options.buffer === false) {
-        const handle = await open(result.path);
+        const handle = await open(result.file);
         contents = handle.createReadStream({ highWaterMark: 1024 * 1024 }); // readable after the file is removed
       } else {
-        contents = await readFile(result.path);
+        contents = await readFile(result.file);
       }
-      const output = new Vinyl({ cwd: first.cwd, base: first.base, path: path.join(first.base, result.name), contents, stat: stats });
+      const output = new Vinyl({ cwd: first.cwd, base: first.base, path: path.join(first.base, result.fileName), contents, stat: stats });
       const rules = leftOut > 0 ? `; ${leftOut} left out by .octopusignore and the default rules` : '';
-      log(`gulp-octo: packed '${result.name}' with ${count} ${count === 1 ? 'entry' : 'entries'} (${formatBytes(result.size)})${rules}`);
+      log(
+        `gulp-octo: packed '${result.fileName}' with ${count} ${count === 1 ? 'entry' : 'entries'} (${formatBytes(result.size)})${rules}`,
+      );
       return output;
     } finally {
       await rm(folder, { recursive: true, force: true });
+      untrack();
     }
   };
 
@@ -170,4 +232,13 @@ export function pack(typeOrOptions?: string | PackOptions, maybeOptions?: PackOp
     },
     async () => finish().catch((error: unknown) => Promise.reject(toPluginError(error))),
   ) as unknown as Transform;
+}
+
+/** The builder cannot follow a link given by its target alone; this plugin can, from the file on disk. */
+function followHint(error: OctoError, file: Vinyl): OctoError {
+  return new OctoError(error.code, error.message, {
+    hint: 'Set `followExternalSymlinks: true` in the pack() options to pack what it points to, use a link that stays inside, or leave it out.',
+    path: file.path,
+    cause: error,
+  });
 }

@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { buffer as readAll } from 'node:stream/consumers';
 import type Vinyl from 'vinyl';
 import octo, { pack } from '../src/index.js';
 import { readArchive } from '../../../test/helpers/archive-reader.js';
+import { interruptWhen } from '../../../test/helpers/interrupt.js';
 import { useTempDir } from '../../../test/helpers/temp-dir.js';
 import { fakeStat, run, vinyl } from './vinyl-files.js';
 
@@ -150,5 +153,147 @@ describe('gulp-octo pack()', () => {
       const link = vinyl(base, 'evil', null, fakeStat('symlink', 0o120777, when), '../../etc/passwd');
       await assert.rejects(run(pack({ id: 'A', version: '1.0.0' }), [link]), { plugin: 'gulp-octo', code: 'ERR_OCTO_SYMLINK_OUTSIDE' });
     });
+  });
+});
+
+describe('gulp-octo pack(): bad input', () => {
+  const tmp = useTempDir();
+  // gulp itself, as a gulpfile uses it (typed loosely: gulp ships no types).
+  const gulp = createRequire(import.meta.url)('gulp') as {
+    src(globs: string, options?: object): NodeJS.ReadableStream;
+  };
+  const through = async (source: NodeJS.ReadableStream, plugin: Transform): Promise<Vinyl[]> => {
+    const out = plugin.toArray() as Promise<Vinyl[]>;
+    await pipeline(source, plugin as unknown as NodeJS.WritableStream).catch((error: unknown) => {
+      plugin.destroy(error as Error);
+    });
+    return out;
+  };
+
+  it('refuses options that are not options, and unknown ones with the near miss', () => {
+    for (const [value, option] of [
+      [123, undefined],
+      [true, undefined],
+      [{ formt: 'zip' }, 'formt'],
+      [{ memoryLimit: '1' }, 'memoryLimit'],
+      [{ followExternalSymlinks: 'yes' }, 'followExternalSymlinks'],
+    ] as const) {
+      assert.throws(
+        () => pack(value as never),
+        (error: { plugin: string; code: string; message: string }) => {
+          assert.equal(error.plugin, 'gulp-octo');
+          assert.equal(error.code, 'ERR_OCTO_INVALID_OPTION');
+          if (option) assert.match(error.message, new RegExp(`\`${option}\``));
+          if (option === 'formt') assert.match(error.message, /`format`/);
+          return true;
+        },
+        JSON.stringify(value),
+      );
+    }
+    assert.throws(() => pack('zip', { verison: '1.0.0' } as never), { code: 'ERR_OCTO_INVALID_OPTION' });
+  });
+
+  it('a binary that gulp 5 read as UTF-8 fails, naming the file and `encoding: false`; read as bytes it packs intact', async () => {
+    const src = path.join(tmp.path, 'src');
+    mkdirSync(src);
+    const binary = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0xfe, 0x00, 0x80, 0xc3]);
+    writeFileSync(path.join(src, 'logo.png'), binary);
+    writeFileSync(path.join(src, 'app.js'), 'let x = 1;  // ünïcödé\n');
+    await assert.rejects(
+      through(gulp.src(`${src}/**`), pack({ id: 'Img', version: '1.0.0' })),
+      (error: { plugin: string; code: string; message: string; fileName: string }) => {
+        assert.equal(error.plugin, 'gulp-octo');
+        assert.equal(error.code, 'ERR_OCTO_UNREADABLE_FILE');
+        assert.match(error.message, /logo\.png/);
+        assert.match(error.message, /encoding: false/);
+        return true;
+      },
+    );
+    const [output] = await through(gulp.src(`${src}/**`, { encoding: false }), pack({ id: 'Img', version: '1.0.0' }));
+    const file = path.join(tmp.path, 'img.zip');
+    writeFileSync(file, output!.contents as Buffer);
+    const entries = new Map((await readArchive(file)).map((entry) => [entry.name, entry]));
+    assert.deepEqual(entries.get('logo.png')?.data, binary);
+    assert.equal(entries.get('app.js')?.data.toString(), 'let x = 1;  // ünïcödé\n');
+  });
+
+  it('contents a plugin changed on purpose (a minifier) are packed as they are', async () => {
+    const src = path.join(tmp.path, 'src');
+    mkdirSync(src);
+    writeFileSync(path.join(src, 'app.js'), 'let   x   =   1;\n');
+    const minify = new Transform({
+      objectMode: true,
+      transform(file: Vinyl, _encoding, done) {
+        file.contents = Buffer.from((file.contents as Buffer).toString().replace(/\s+/g, ''));
+        done(null, file);
+      },
+    });
+    const [output] = await through(gulp.src(`${src}/*.js`).pipe(minify), pack({ id: 'Min', version: '1.0.0' }));
+    const file = path.join(tmp.path, 'min.zip');
+    writeFileSync(file, output!.contents as Buffer);
+    assert.equal((await readArchive(file)).find((entry) => entry.name === 'app.js')?.data.toString(), 'letx=1;');
+  });
+
+  it('followExternalSymlinks packs what a link from gulp.src({ resolveSymlinks: false }) points to, as its hint says', async () => {
+    const src = path.join(tmp.path, 'src');
+    mkdirSync(src);
+    writeFileSync(path.join(tmp.path, 'shared.txt'), 'shared');
+    symlinkSync('../shared.txt', path.join(src, 'shared.txt'));
+    symlinkSync('shared.txt', path.join(src, 'inside'));
+    const read = (): NodeJS.ReadableStream => gulp.src(`${src}/*`, { resolveSymlinks: false, encoding: false });
+    await assert.rejects(through(read(), pack({ id: 'Links', version: '1.0.0' })), (error: { code: string; message: string }) => {
+      assert.equal(error.code, 'ERR_OCTO_SYMLINK_OUTSIDE');
+      assert.match(error.message, /followExternalSymlinks/);
+      return true;
+    });
+    const [output] = await through(read(), pack({ id: 'Links', version: '1.0.0', format: 'tar', followExternalSymlinks: true }));
+    const file = path.join(tmp.path, 'links.tar');
+    writeFileSync(file, output!.contents as Buffer);
+    const entries = new Map((await readArchive(file)).map((entry) => [entry.name, entry]));
+    assert.equal(entries.get('shared.txt')?.type, 'file');
+    assert.equal(entries.get('shared.txt')?.data.toString(), 'shared');
+    assert.equal(entries.get('inside')?.type, 'symlink', 'a link that stays inside stays a link');
+    assert.equal(entries.get('inside')?.linkTarget, 'shared.txt');
+  });
+});
+
+describe('gulp-octo pack(): interrupted', function () {
+  if (process.platform === 'win32') return;
+  this.timeout(60_000);
+  const tmp = useTempDir();
+
+  it('SIGINT while the package is written removes the spool and the temporary package, and the process ends by SIGINT', async () => {
+    const temp = path.join(tmp.path, 'tmp');
+    mkdirSync(temp);
+    const script = path.join(tmp.path, 'gulp-child.mts');
+    writeFileSync(
+      script,
+      `import { readdirSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
+import Vinyl from ${JSON.stringify(createRequire(import.meta.url).resolve('vinyl'))};
+import { pack } from ${JSON.stringify(path.resolve('packages/gulp-octo/src/index.ts'))};
+const plugin = pack({ id: 'Spool', version: '1.0.0', memoryLimit: 0 });
+plugin.resume();
+const base = '/virtual/dist';
+for (let index = 0; index < 20; index++) plugin.write(new Vinyl({ cwd: base, base, path: base + '/f' + index, contents: Buffer.alloc(65536, index) }));
+const endless = new PassThrough();
+endless.write(Buffer.alloc(1024));
+plugin.write(new Vinyl({ cwd: base, base, path: base + '/endless.bin', contents: endless }));
+plugin.end();
+const timer = setInterval(() => {
+  const names = readdirSync(process.env.TMPDIR!);
+  if (names.some((name) => name.startsWith('octojs-spool-')) && names.some((name) => name.startsWith('gulp-octo-'))) {
+    clearInterval(timer);
+    console.log('started');
+  }
+}, 10);
+`,
+    );
+    const ended = await interruptWhen(script, 'started', 'SIGINT', { env: { TMPDIR: temp } });
+    assert.equal(ended.signal, 'SIGINT', `ended by the signal (code ${ended.code}, stderr ${ended.stderr})`);
+    assert.deepEqual(
+      readdirSync(temp).filter((name) => name.startsWith('octojs-') || name.startsWith('gulp-octo-')),
+      [],
+    );
   });
 });

@@ -50,9 +50,11 @@ function worthDeflating(raw, level) {
 let scratch = Buffer.allocUnsafe(1024 * 1024);
 function read(item) {
   if (item.data) return Buffer.from(item.data.buffer, item.data.byteOffset, item.data.byteLength);
-  const fd = fs.openSync(item.path, 'r');
+  // O_NONBLOCK: a FIFO swapped in since the walk must not block the worker forever.
+  const fd = fs.openSync(item.path, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK || 0));
   try {
     const size = item.size;
+    if (!fs.fstatSync(fd).isFile()) throw new Error('it is not a regular file (a FIFO, socket or device)');
     if (item.offset === undefined) {
       // A file that changed since the folder was walked is an error, as in the streaming writers, not a surprise in size.
       const actual = fs.fstatSync(fd).size;

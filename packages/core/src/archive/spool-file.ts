@@ -2,6 +2,7 @@ import { type FileHandle, mkdtemp, open, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { writeError } from '../errors.js';
+import { trackTemporary } from '../temporary-files.js';
 import type { EntrySource } from './entry.js';
 
 /**
@@ -19,6 +20,7 @@ export class SpoolFile {
   #opening: Promise<FileHandle> | undefined;
   #size = 0;
   #tail: Promise<unknown> = Promise.resolve();
+  #untrack: (() => void) | undefined;
 
   /** Appends `data`; resolves with where to read it back. Calls are written in order. */
   append(data: Uint8Array): Promise<EntrySource> {
@@ -51,6 +53,8 @@ export class SpoolFile {
   #open(): Promise<FileHandle> {
     this.#opening ??= (async () => {
       this.#folder = await mkdtemp(path.join(os.tmpdir(), this.prefix));
+      // A copy of the build must not outlive a Ctrl-C.
+      this.#untrack = trackTemporary(this.#folder);
       this.#handle = await open(this.#file(), 'w+');
       return this.#handle;
     })();
@@ -67,5 +71,7 @@ export class SpoolFile {
     this.#opening = undefined;
     await handle?.close().catch(() => {});
     if (folder) await rm(folder, { recursive: true, force: true });
+    this.#untrack?.();
+    this.#untrack = undefined;
   }
 }

@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, stat, unlink, link } from 'node:fs/promises';
-import { unlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { OctoError, writeError } from '../errors.js';
+import { trackTemporary } from '../temporary-files.js';
 import { type PackageFormat, isGzipped } from '../format.js';
 import { type WriteEntriesOptions, writeEntries } from './archive-writer.js';
 import { type ByteSink, FileSink, StreamSink } from './byte-sink.js';
 import type { ArchiveEntry } from './entry.js';
 import { GzipSink } from './gzip-sink.js';
+import { partialFileName, removeStalePartials } from './stale-partials.js';
 import { TarWriter } from './tar-writer.js';
 import { ZipWriter } from './zip-writer.js';
 
@@ -28,25 +29,6 @@ export async function writeArchive(entries: readonly ArchiveEntry[], sink: ByteS
   const tarSink = isGzipped(options.format) ? new GzipSink(sink, { level: options.compressionLevel }) : sink;
   await writeEntries(entries, new TarWriter(tarSink), options);
   await tarSink.close();
-}
-
-// Temporary files still being written, removed if the process exits before they are finished.
-const unfinished = new Set<string>();
-let exitHookInstalled = false;
-function track(file: string): void {
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once('exit', () => {
-      for (const pending of unfinished) {
-        try {
-          unlinkSync(pending);
-        } catch {
-          // already gone
-        }
-      }
-    });
-  }
-  unfinished.add(file);
 }
 
 export interface WrittenFile {
@@ -71,13 +53,16 @@ export async function writeArchiveFile(
   } catch (error) {
     throw writeError(error, destination);
   }
-  const temporary = path.join(folder, `.${path.basename(destination)}.${randomBytes(6).toString('hex')}.partial`);
-  track(temporary);
+  // What an earlier run killed outright (SIGKILL, power loss) left of this package.
+  await removeStalePartials(destination);
+  const temporary = path.join(folder, partialFileName(destination, randomBytes(6).toString('hex')));
+  // Removed on SIGINT, SIGTERM or exit before it is renamed into place.
+  const untrack = trackTemporary(temporary);
   let handle;
   try {
     handle = await open(temporary, 'wx');
   } catch (error) {
-    unfinished.delete(temporary);
+    untrack();
     throw writeError(error, destination);
   }
   try {
@@ -96,12 +81,12 @@ export async function writeArchiveFile(
       });
       await unlink(temporary).catch(() => {});
     }
-    unfinished.delete(temporary);
+    untrack();
     return { path: destination, size: sink.bytesWritten, sha1: sink.digest() };
   } catch (error) {
     await handle?.close().catch(() => {});
     await unlink(temporary).catch(() => {});
-    unfinished.delete(temporary);
+    untrack();
     throw writeError(error, destination);
   }
 }
