@@ -120,7 +120,7 @@ export const FLAGS: readonly Flag[] = [
   // The Octopus CLI's `--overwrite <mode>`; under pack and publish, --overwrite is Octo.exe's "replace the package file".
   push('overwriteMode', ['--overwrite'], 'string', 'same as --overwrite-mode (Octopus CLI)', { value: '<mode>', commands: ['push'] }),
   push('replace', ['--replace-existing', '--replace'], 'boolean', 'same as --overwrite-mode overwrite (Octo.exe)'),
-  push('timeout', ['--timeout'], 'string', 'inactivity and answer timeout', { value: '<seconds|hh:mm:ss>', default: '600' }),
+  push('timeout', ['--timeout'], 'string', 'inactivity and answer timeout', { value: '<seconds|hh:mm:ss>', default: '120' }),
   push('retries', ['--retries'], 'string', 'retries on network errors, 408, 429, 5xx', { value: '<n>', default: '3' }),
   push('concurrency', ['--concurrency'], 'string', 'packages uploaded at once', { value: '<n>', default: '2' }),
   push('continueOnError', ['--continue-on-error'], 'boolean', 'push the rest after a failure (default: stop new uploads at the first)'),
