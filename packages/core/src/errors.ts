@@ -36,7 +36,11 @@ export type OctoErrorCode =
   | 'ERR_OCTO_TLS'
   | 'ERR_OCTO_SERVER'
   | 'ERR_OCTO_NOT_OCTOPUS'
-  | 'ERR_OCTO_REDIRECT';
+  | 'ERR_OCTO_REDIRECT'
+  // Build information and OIDC sign-in
+  | 'ERR_OCTO_NOT_GIT'
+  | 'ERR_OCTO_GIT'
+  | 'ERR_OCTO_OIDC';
 
 export interface OctoErrorDetails {
   hint: string;

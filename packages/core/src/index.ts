@@ -45,3 +45,22 @@ export { type PushAllOptions, type PushAllEntry, pushAll } from './push/push-all
 export { safeUrl } from './push/http-errors.js';
 export { type SpooledFile, spoolStream } from './push/spool-stream.js';
 export { type LegacyPushOptions, fromLegacyOptions } from './push/legacy-options.js';
+export type { BuildInformation, BuildCommit, VcsType } from './build-information/types.js';
+export {
+  type PushBuildInformationOptions,
+  type PushBuildInformationResult,
+  type BuildInformationEntry,
+  type BuildInformationOutcome,
+  pushBuildInformation,
+} from './build-information/push-build-information.js';
+export {
+  type DetectBuildInformationOptions,
+  type DetectedBuildInformation,
+  DEFAULT_MAX_COMMITS,
+  detectBuildInformation,
+} from './build-information/detect.js';
+export { readBuildInformationFile, checkBuildInformation } from './build-information/build-information.js';
+export { vcsRootFromRemote } from './build-information/vcs-root.js';
+export { resolveConnectionWithOidc, clearOidcCache } from './oidc/resolve-connection.js';
+export { ID_TOKEN_VARIABLE } from './oidc/id-token.js';
+export { type CiReportEntry, type CiReportOptions, type CiReport, reportToCi, jobSummaryMarkdown } from './ci-output/ci-report.js';

@@ -12,6 +12,8 @@ import { FaultInjector } from './faults.js';
 import { type PackageName, compareVersions, isSupportedExtension, parsePackageFileName } from './package-name.js';
 import { PackageStore, type StoredPackage } from './package-store.js';
 import { type Credentials, type Grant, type Permission, authenticate } from './permissions.js';
+import { BuildInformationFeature } from './build-information.js';
+import { type TokenExchangeOptions, TokenExchange } from './token-exchange.js';
 import { type Space, collection, packageResource, rootDocument, spaceResource, spaceRootDocument } from './resources.js';
 
 const RECEIVE_BUFFER = 4 * 1024 * 1024;
@@ -37,6 +39,8 @@ export interface FeedOptions {
   pathPrefix?: string;
   /** Serve HTTPS with this key and certificate (PEM). */
   tls?: { key: string | Buffer; cert: string | Buffer };
+  /** OIDC sign-in: service accounts trusting an issuer whose key the test holds (`/token/v1`). */
+  oidc?: TokenExchangeOptions;
 }
 
 export interface FeedRequest {
@@ -84,6 +88,8 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
   const prefix = (options.pathPrefix ?? '').replace(/\/+$/, '');
   const apiKeys = options.apiKeys ?? {};
   const accessTokens = options.accessTokens ?? {};
+  const buildInformation = await BuildInformationFeature.open(options.dataDir, prefix);
+  const tokenExchange = new TokenExchange(options.oidc, prefix);
 
   const handler = (request: IncomingMessage, response: ServerResponse): void => {
     const url = new URL(request.url ?? '/', 'http://feed.invalid');
@@ -114,6 +120,8 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
       response.end(failure.body ?? JSON.stringify({ ErrorMessage: `Injected failure (${failure.status}).`, Errors: [] }));
       return;
     }
+    const exchanged = await tokenExchange.handle(method, url, request, `${options.tls ? 'https' : 'http'}://${request.headers.host}`);
+    if (exchanged) return sendJson(response, exchanged.status, exchanged.body);
     if (!url.pathname.startsWith(`${prefix}/api`)) {
       request.resume();
       throw new HttpProblem(404, 'The resource you requested was not found.');
@@ -123,7 +131,7 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
     if (method === 'GET' && segments.length === 0) {
       return sendJson(response, 200, rootDocument(prefix, defaultSpace.id, !options.legacy));
     }
-    const grant = authenticate(request, url, apiKeys, accessTokens);
+    const grant = authenticate(request, url, apiKeys, accessTokens) ?? tokenExchange.grantFor(request);
     if (!grant) {
       request.resume();
       throw new HttpProblem(401, 'You must be logged in to perform this action. Please provide a valid API key or log in again.');
@@ -168,6 +176,8 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
       request.resume();
       throw new HttpProblem(404, 'The default space was not found, or you do not have permission to see it.');
     }
+    const info = await buildInformation.handle(method, rest, url, request, space.id, grant);
+    if (info) return sendJson(response, info.status, info.body);
     if (rest[0] === 'packages') {
       if (method === 'POST' && rest[1] === 'raw' && rest.length === 2) return upload(request, response, url, space, grant);
       if (method === 'GET' && rest.length === 1) return listPackages(response, url, space, grant);
@@ -206,7 +216,7 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
       );
     const skip = Number(url.searchParams.get('skip') ?? 0) || 0;
     const take = Number(url.searchParams.get('take') ?? 30) || 30;
-    const page = items.slice(skip, skip + take).map((record) => packageResource(prefix, record));
+    const page = items.slice(skip, skip + take).map((record) => buildInformation.decorate(space.id, packageResource(prefix, record)));
     sendJson(response, 200, { ...collection('Package', page, `${prefix}/api/${space.id}/packages`), TotalResults: items.length });
   };
 
@@ -215,7 +225,7 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
       requirePermission(grant, 'FeedView', 'This action requires permission to view the packages in the built-in repository.');
     const record = store.findByResourceId(space.id, idAndVersion);
     if (!record) throw new HttpProblem(404, `The resource '${idAndVersion}' was not found.`);
-    sendJson(response, 200, packageResource(prefix, record));
+    sendJson(response, 200, buildInformation.decorate(space.id, packageResource(prefix, record)));
   };
 
   const upload = async (request: IncomingMessage, response: ServerResponse, url: URL, space: Space, grant: Grant): Promise<void> => {

@@ -5,3 +5,5 @@ export type { Space } from './resources.js';
 export type { StoredPackage } from './package-store.js';
 export { parsePackageFileName, versionKey, compareVersions } from './package-name.js';
 export { runFeedCli } from './cli.js';
+export type { TokenExchangeOptions, OidcServiceAccount } from './token-exchange.js';
+export type { StoredBuildInformation } from './build-information-store.js';

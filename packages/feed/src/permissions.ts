@@ -1,8 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 
-export type Permission = 'BuiltInFeedPush' | 'BuiltInFeedAdminister' | 'FeedView';
+export type Permission = 'BuiltInFeedPush' | 'BuiltInFeedAdminister' | 'FeedView' | 'BuildInformationPush' | 'BuildInformationAdminister';
 
-export const ALL_PERMISSIONS: readonly Permission[] = ['BuiltInFeedPush', 'BuiltInFeedAdminister', 'FeedView'];
+export const ALL_PERMISSIONS: readonly Permission[] = [
+  'BuiltInFeedPush',
+  'BuiltInFeedAdminister',
+  'FeedView',
+  'BuildInformationPush',
+  'BuildInformationAdminister',
+];
 
 /** A credential's permissions; `spaces` limits which spaces it can see (default: all). */
 export interface Grant {

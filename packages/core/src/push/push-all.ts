@@ -2,7 +2,8 @@ import { type OctoError, isOctoError } from '../errors.js';
 import { OctoError as OctoErrorClass } from '../errors.js';
 import { OctopusSession } from './octopus-session.js';
 import { type PushInput, type PushResult, pushWithSession } from './push.js';
-import { type PushOptions, resolveConnection } from './push-options.js';
+import { resolveConnectionWithOidc } from '../oidc/resolve-connection.js';
+import type { PushOptions } from './push-options.js';
 
 export interface PushAllOptions extends PushOptions {
   /** How many packages are uploaded at once. Default: 2. */
@@ -26,7 +27,7 @@ function asOctoError(error: unknown): OctoError {
 
 /** Pushes many packages over one session (the space is resolved once), a few at a time. */
 export async function pushAll(inputs: readonly PushInput[], options: PushAllOptions = {}): Promise<PushAllEntry[]> {
-  const session = await OctopusSession.create(resolveConnection(options));
+  const session = await OctopusSession.create(await resolveConnectionWithOidc(options));
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 2));
   const results: PushAllEntry[] = new Array(inputs.length);
   let next = 0;

@@ -17,6 +17,11 @@ export interface ConnectionOptions {
   apiKey?: string;
   /** A bearer access token (OIDC), instead of an API key. Default: OCTOPUS_ACCESS_TOKEN. */
   accessToken?: string;
+  /**
+   * An Octopus service account id for OIDC sign-in from CI, used when no API key or access token is
+   * given: the CI's ID token is exchanged for an access token. Default: OCTOPUS_SERVICE_ACCOUNT_ID.
+   */
+  serviceAccountId?: string;
   /** A space name or id (`Spaces-2`). Default: OCTOPUS_SPACE, else the server's default space. */
   space?: string;
   /** Milliseconds of inactivity, or of waiting for the answer, before a request fails. Default: 600000 (10 min). */

@@ -4,7 +4,8 @@ import { httpError, safeUrl, transportError } from './http-errors.js';
 import { type LocalPackage, type PushInput, WriteWatermark, localPackage } from './local-package.js';
 import { multipartBody } from './multipart-body.js';
 import { OctopusSession, type PackageResource, expandTemplate } from './octopus-session.js';
-import { type OverwriteMode, type PushOptions, normalizeOverwriteMode, resolveConnection } from './push-options.js';
+import { type OverwriteMode, type PushOptions, normalizeOverwriteMode } from './push-options.js';
+import { resolveConnectionWithOidc } from '../oidc/resolve-connection.js';
 import { backoffDelay, isRetryableStatus, retryAfterMs } from './retry-policy.js';
 
 export type { PushInput } from './local-package.js';
@@ -195,7 +196,7 @@ export async function pushWithSession(session: OctopusSession, input: PushInput,
 
 /** Pushes one package to an Octopus Server's built-in repository. */
 export async function push(input: PushInput, options: PushOptions = {}): Promise<PushResult> {
-  const session = await OctopusSession.create(resolveConnection(options));
+  const session = await OctopusSession.create(await resolveConnectionWithOidc(options));
   const result = await pushWithSession(session, input, options).finally(() => session.close());
   return { ...result, warnings: [...new Set([...session.connection.warnings, ...result.warnings])] };
 }

@@ -1,0 +1,55 @@
+import { OctoError, isOctoError } from '../errors.js';
+import { type ConnectionOptions, type ResolvedConnection, resolveConnection } from '../push/push-options.js';
+import { fetchIdToken } from './id-token.js';
+import { exchangeIdToken } from './token-exchange.js';
+
+/** Access tokens already exchanged in this process, until 30 s before they expire (as Octopus.Client caches them). */
+const cache = new Map<string, { accessToken: string; expiresAt: number }>();
+const EARLY = 30_000;
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/**
+ * resolveConnection, plus OIDC sign-in: when no API key or access token is given (options or
+ * OCTOPUS_API_KEY / OCTOPUS_ACCESS_TOKEN) and a service account id is (`serviceAccountId`,
+ * OCTOPUS_SERVICE_ACCOUNT_ID), the CI's ID token is exchanged for an access token used as a bearer
+ * token thereafter. An explicit key or token always wins.
+ */
+export async function resolveConnectionWithOidc(options: ConnectionOptions): Promise<ResolvedConnection> {
+  const env = options.env ?? process.env;
+  const { serviceAccountId: given, ...connection } = options;
+  const explicit =
+    nonEmpty(options.apiKey) ?? nonEmpty(options.accessToken) ?? nonEmpty(env.OCTOPUS_API_KEY) ?? nonEmpty(env.OCTOPUS_ACCESS_TOKEN);
+  const serviceAccountId = nonEmpty(given) ?? nonEmpty(env.OCTOPUS_SERVICE_ACCOUNT_ID);
+  if (explicit || !serviceAccountId) {
+    try {
+      return resolveConnection(connection);
+    } catch (error) {
+      if (isOctoError(error) && error.code === 'ERR_OCTO_MISSING_CREDENTIALS') {
+        throw new OctoError(error.code, error.message, {
+          hint: `${error.hint.replace(/\.$/, '')}; or, from CI, sign in with OIDC: give \`serviceAccountId\` (OCTOPUS_SERVICE_ACCOUNT_ID).`,
+        });
+      }
+      throw error;
+    }
+  }
+  // Checks the server and the other options first, before any token is asked for.
+  const pending = resolveConnection({ ...connection, apiKey: undefined, accessToken: 'pending-oidc-exchange' });
+  const key = `${pending.server.toString()}\u0000${serviceAccountId}`;
+  const cached = cache.get(key);
+  if (cached && cached.expiresAt - EARLY > Date.now()) return { ...pending, credentials: { accessToken: cached.accessToken } };
+  if (pending.server.protocol === 'http:' && !/^(localhost|127\.|\[::1\])/.test(pending.server.host)) {
+    pending.warn(`The CI's ID token is exchanged over plain http with ${pending.server.host}; anyone on the way can read it. Use https.`);
+  }
+  const idToken = await fetchIdToken(serviceAccountId, options);
+  const exchanged = await exchangeIdToken(pending.server, serviceAccountId, idToken.token, options);
+  cache.set(key, { accessToken: exchanged.accessToken, expiresAt: exchanged.expiresAt });
+  return { ...pending, credentials: { accessToken: exchanged.accessToken } };
+}
+
+/** Forgets exchanged access tokens (for tests, or after a sign-out). */
+export function clearOidcCache(): void {
+  cache.clear();
+}
