@@ -252,10 +252,16 @@ export class BuildInformationFeature {
     const skip = Math.max(0, Number(param('skip') ?? 0) || 0);
     const take = Math.max(1, Number(param('take') ?? 30) || 30);
     const self = `${this.#prefix}/api/${spaceId}/build-information`;
+    const page = (from: number, size: number): string => {
+      const query = new URLSearchParams(url.searchParams);
+      query.set('skip', String(from));
+      query.set('take', String(size));
+      return `${self}?${query.toString()}`;
+    };
     const pages = Math.max(1, Math.ceil(items.length / take));
-    const links: Record<string, string> = { Self: `${self}?skip=${skip}&take=${take}`, 'Page.All': `${self}?skip=0&take=2147483647` };
-    if (skip + take < items.length) links['Page.Next'] = `${self}?skip=${skip + take}&take=${take}`;
-    if (skip > 0) links['Page.Previous'] = `${self}?skip=${Math.max(0, skip - take)}&take=${take}`;
+    const links: Record<string, string> = { Self: page(skip, take), 'Page.All': page(0, 2147483647) };
+    if (skip + take < items.length) links['Page.Next'] = page(skip + take, take);
+    if (skip > 0) links['Page.Previous'] = page(Math.max(0, skip - take), take);
     return {
       status: 200,
       body: {
