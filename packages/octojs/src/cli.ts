@@ -16,6 +16,7 @@ import {
 import { expandPackageGlobs } from './package-globs.js';
 import { type Output, createOutput } from './output.js';
 import { HELP, commandHelp } from './help.js';
+import { runBuildInformationCommand } from './commands/build-information.js';
 
 const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -313,7 +314,10 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
       output.json({ packages: reports });
       return reports.some((entry) => entry.error) ? 1 : 0;
     }
-    throw new UsageError(`Unknown command "${command}". Commands: pack, push, publish.`);
+    if (command === 'build-information') {
+      return await runBuildInformationCommand(rest, { cwd, output, config, userAgent: `octojs-cli/${VERSION}` });
+    }
+    throw new UsageError(`Unknown command "${command}". Commands: pack, push, publish, build-information.`);
   } catch (error) {
     if (error instanceof UsageError) {
       output.failure(

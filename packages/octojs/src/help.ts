@@ -4,6 +4,7 @@ Usage
   octojs pack [basePath] [options]      write <out-folder>/<id>.<version>.<ext>
   octojs push <package...> [options]    push packages (paths or globs, ** allowed)
   octojs publish [basePath] [options]   pack, then push what was packed
+  octojs build-information --package-id <id> --version <v>   push build information (CI + git)
   octojs <command> --help               the options of one command
   octojs --version                      this tool's version
 
