@@ -64,3 +64,4 @@ export { vcsRootFromRemote } from './build-information/vcs-root.js';
 export { resolveConnectionWithOidc, clearOidcCache } from './oidc/resolve-connection.js';
 export { ID_TOKEN_VARIABLE } from './oidc/id-token.js';
 export { type CiReportEntry, type CiReportOptions, type CiReport, reportToCi, jobSummaryMarkdown } from './ci-output/ci-report.js';
+export { type BuildInformationAfterPushOptions, pushBuildInformationAfterPush } from './build-information/after-push.js';

@@ -8,6 +8,7 @@ import {
   type PushBuildInformationOptions,
   detectBuildInformation,
   pushBuildInformation,
+  pushBuildInformationAfterPush,
   readBuildInformationFile,
   vcsRootFromRemote,
 } from '../src/index.js';
@@ -638,5 +639,45 @@ describe('readBuildInformationFile()', () => {
     await assert.rejects(readBuildInformationFile(file), { code: 'ERR_OCTO_INVALID_OPTION', path: file });
     writeFileSync(file, '{ nope');
     await assert.rejects(readBuildInformationFile(file), { code: 'ERR_OCTO_INVALID_OPTION', message: /is not valid JSON/ });
+  });
+});
+
+describe('pushBuildInformationAfterPush()', () => {
+  const tmp = useTempDir();
+  let feed: Feed;
+  afterEach(async () => {
+    await feed?.close();
+  });
+
+  it('pushes detected build information for the packages a push created, per version, with the push options as they are', async () => {
+    const repo = makeRepository(path.join(tmp.path, 'repo'));
+    feed = await startFeed({ dataDir: path.join(tmp.path, 'feed'), apiKeys: { [VIEW_KEY]: ['BuildInformationPush', 'FeedView'] } });
+    const pushOptions = {
+      server: feed.url,
+      apiKey: VIEW_KEY,
+      env: {},
+      cwd: repo.dir,
+      overwriteMode: 'ignore',
+      replace: false,
+      onProgress: () => {},
+    };
+    const results = await pushBuildInformationAfterPush(
+      [
+        { ok: true, packageId: 'Acme.Web', version: '1.0.0' },
+        { ok: true, packageId: 'Acme.Api', version: '1.0.0' },
+        { ok: false, packageId: 'Acme.Broken', version: '1.0.0' },
+        { ok: true, packageId: 'Acme.Web', version: '2.0.0' },
+      ],
+      true,
+      pushOptions,
+    );
+    assert.deepEqual(
+      results.map((result) => result.packages.map((entry) => `${entry.packageId} ${entry.version} ${entry.outcome}`)),
+      [['Acme.Web 1.0.0 created', 'Acme.Api 1.0.0 created'], ['Acme.Web 2.0.0 created']],
+    );
+    assert.equal(results[0]!.buildInformation.commits!.length, 4);
+    assert.ok(
+      feed.requests.filter((request) => request.method === 'POST').every((request) => request.query === '?overwriteMode=IgnoreIfExists'),
+    );
   });
 });
