@@ -93,9 +93,9 @@ describe('octojs build-information', () => {
     const again = await octojs(args, { cwd: repo.dir, env: githubEnv(summary) });
     assert.equal(again.code, 1);
     assert.match(again.stderr, /failed build information Acme\.Web 1\.0\.0: ERR_OCTO_CONFLICT/);
-    assert.match(again.stderr, /hint: Push with overwriteMode OverwriteExisting \(--overwrite-mode overwrite\)/);
+    assert.match(again.stderr, /hint: Push with --overwrite-mode OverwriteExisting \(overwrite\) to replace it/);
     assert.match(
-      again.stderr,
+      again.stdout,
       /^::error title=Acme\.Web 1\.0\.0%3A ERR_OCTO_CONFLICT::Build information for Acme\.Web 1\.0\.0 already exists/m,
     );
     assert.match(readFileSync(summary, 'utf8'), /\| Acme\.Web \| 1\.0\.0 \| {2}\| ❌ failed: ERR\\_OCTO\\_CONFLICT \|/);

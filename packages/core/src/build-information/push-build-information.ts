@@ -123,7 +123,7 @@ function buildInformationError(error: OctoError, packageId: string, version: str
       'ERR_OCTO_CONFLICT',
       `Build information for ${packageId} ${version} already exists on the server (409)${error.serverMessage ? `: ${error.serverMessage.replace(/\.+$/, '')}` : ''}.`,
       {
-        hint: 'Push with overwriteMode OverwriteExisting (--overwrite-mode overwrite) to replace it, or IgnoreIfExists (ignore) to keep it.',
+        hint: 'Push with `overwriteMode` OverwriteExisting (overwrite) to replace it, or IgnoreIfExists (ignore) to keep it.',
         ...details(error),
       },
     );

@@ -204,12 +204,12 @@ export async function runBuildInformationCommand(args: string[], context: BuildI
       }
     }
     if (!values['no-ci-summary'] && env.GITHUB_ACTIONS === 'true') {
-      // Workflow commands are read from stderr too, which keeps stdout clean for --json.
+      // GitHub reads workflow commands from stdout; with --json stdout is the document alone, so they go to stderr.
       await reportToCi(result.packages.map(reportEntry), {
         title: 'Build information pushed to Octopus',
         ...((options.server ?? env.OCTOPUS_URL) && { server: options.server ?? env.OCTOPUS_URL }),
         env,
-        write: (line) => process.stderr.write(`${line}\n`),
+        write: (line) => (values.json ? process.stderr : process.stdout).write(`${line}\n`),
       });
     }
     output.json({
