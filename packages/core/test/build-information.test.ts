@@ -108,6 +108,10 @@ describe('detectBuildInformation() from git', () => {
   it('lists the commits after `since`, and refuses a commit the repository does not have', async () => {
     const { buildInformation } = await detectBuildInformation({ cwd: repo.dir, env: {}, since: repo.sha.merge });
     assert.deepEqual(buildInformation.commits, [{ id: repo.sha.last, comment: 'Update readme' }]);
+    await assert.rejects(detectBuildInformation({ cwd: repo.dir, env: {}, since: '--output=/tmp/x' }), {
+      code: 'ERR_OCTO_INVALID_OPTION',
+      option: 'since',
+    });
     await assert.rejects(detectBuildInformation({ cwd: repo.dir, env: {}, since: 'f'.repeat(40) }), {
       code: 'ERR_OCTO_INVALID_OPTION',
       option: 'since',

@@ -64,6 +64,12 @@ export async function readGitHistory(git: GitRunner, options: GitHistoryOptions)
   const branch = await optional(git, ['symbolic-ref', '--short', '-q', 'HEAD']);
   let from: string | undefined;
   if (options.since !== undefined) {
+    if (options.since.startsWith('-')) {
+      throw new OctoError('ERR_OCTO_INVALID_OPTION', `"${options.since}" given as \`since\` is not a commit, tag or ref.`, {
+        hint: 'Give a commit SHA, tag or branch name.',
+        option: 'since',
+      });
+    }
     const known = await optional(git, ['rev-parse', '--verify', '-q', `${options.since}^{commit}`]);
     if (known) from = options.since;
     else if (shallow) {
