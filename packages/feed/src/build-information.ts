@@ -1,71 +1,19 @@
 import type { IncomingMessage } from 'node:http';
 import { BuildInformationStore, type StoredBuildInformation } from './build-information-store.js';
+import {
+  type FeedAnswer,
+  MODES,
+  type Mode,
+  Problem,
+  missing,
+  problemAnswer,
+  readJson,
+  validateSubmission,
+} from './build-information-validation.js';
 import { compareVersions } from './package-name.js';
 import type { Grant } from './permissions.js';
 
-/** An answer for the feed to send: a status and a JSON body (an Octopus error body for failures). */
-export interface FeedAnswer {
-  status: number;
-  body: unknown;
-}
-
-type Mode = 'FailIfExists' | 'OverwriteExisting' | 'IgnoreIfExists';
-const MODES: readonly Mode[] = ['FailIfExists', 'OverwriteExisting', 'IgnoreIfExists'];
-const MAX_BODY = 1024 * 1024;
-const ID = /^[A-Za-z0-9_]+(?:[_.-][A-Za-z0-9_]+)*$/;
-const SEMVER = /^\d+(?:\.\d+){0,3}(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
-const FIELDS = ['BuildEnvironment', 'BuildNumber', 'BuildUrl', 'Branch', 'VcsType', 'VcsRoot', 'VcsCommitNumber'] as const;
-
-class Problem extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly errors: string[] = [],
-    readonly helpText?: string,
-  ) {
-    super(message);
-  }
-}
-
-function problemAnswer(problem: Problem): FeedAnswer {
-  return {
-    status: problem.status,
-    body: { ErrorMessage: problem.message, Errors: problem.errors, ...(problem.helpText && { HelpText: problem.helpText }) },
-  };
-}
-
-function missing(permission: string, helpText: string): Problem {
-  return new Problem(
-    403,
-    `You do not have permission to perform this action. Please contact your Octopus administrator. Missing permission: ${permission}`,
-    [],
-    helpText,
-  );
-}
-
-async function readJson(request: IncomingMessage): Promise<unknown> {
-  const parts: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    length += chunk.byteLength;
-    if (length > MAX_BODY) throw new Problem(413, 'The request body is too large.');
-    parts.push(chunk);
-  }
-  try {
-    return JSON.parse(Buffer.concat(parts).toString('utf8'));
-  } catch {
-    throw new Problem(400, 'Invalid package metadata', ['The request body is not JSON.']);
-  }
-}
-
-function text(value: unknown, name: string, errors: string[]): string | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') {
-    errors.push(`${name} must be a string.`);
-    return null;
-  }
-  return value;
-}
+export type { FeedAnswer } from './build-information-validation.js';
 
 /**
  * Build information for the feed (octopus-api.md §5.1): POST per package id and version with
@@ -135,48 +83,8 @@ export class BuildInformationFeature {
         'This action requires permission to push build information. None of your teams have this permission.',
       );
     }
-    const body = await readJson(request);
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new Problem(400, 'Invalid package metadata');
-    const input = body as Record<string, unknown>;
-    const packageId = input.PackageId;
-    const version = input.Version;
-    if (typeof packageId !== 'string' || packageId === '') throw new Problem(400, 'Invalid package metadata', ['PackageId is required.']);
-    if (!ID.test(packageId)) {
-      throw new Problem(
-        400,
-        "The package ID contains invalid characters. Examples of valid package IDs include 'MyPackage' and 'MyPackage.Sample'.",
-      );
-    }
-    if (packageId.length > 100) throw new Problem(400, 'Invalid package metadata', ['PackageId is longer than 100 characters.']);
-    if (typeof version !== 'string' || version === '') throw new Problem(400, 'Invalid package metadata', ['Version is required.']);
-    if (!SEMVER.test(version)) throw new Problem(400, 'The version is invalid. Please supply a valid semver version number.');
-    const info = input.OctopusBuildInformation;
-    if (info === null || typeof info !== 'object' || Array.isArray(info)) {
-      throw new Problem(400, 'Invalid package metadata', ['OctopusBuildInformation is required.']);
-    }
-    const fields = info as Record<string, unknown>;
-    const errors: string[] = [];
-    const values = Object.fromEntries(FIELDS.map((name) => [name, text(fields[name], name, errors)])) as Record<
-      (typeof FIELDS)[number],
-      string | null
-    >;
-    if (values.VcsType !== null && values.VcsType !== 'Git' && values.VcsType !== 'TFVC') {
-      errors.push(`VcsType '${values.VcsType}' is not supported. Supported values are Git and TFVC.`);
-    }
-    const commits: { Id: string; Comment: string }[] = [];
-    if (fields.Commits !== undefined && fields.Commits !== null) {
-      if (!Array.isArray(fields.Commits)) errors.push('Commits must be an array.');
-      else
-        fields.Commits.forEach((commit: unknown, index) => {
-          const { Id, Comment } = (commit ?? {}) as Record<string, unknown>;
-          if (typeof Id !== 'string' || Id === '') errors.push(`Commits[${index}].Id is required.`);
-          else if (Comment !== undefined && Comment !== null && typeof Comment !== 'string')
-            errors.push(`Commits[${index}].Comment must be a string.`);
-          else commits.push({ Id, Comment: (Comment as string | null | undefined) ?? '' });
-        });
-    }
-    if (errors.length > 0) throw new Problem(400, 'Invalid package metadata', errors);
-    const mode = this.#mode(url, input.OverwriteMode);
+    const { packageId, version, values, commits, overwriteMode } = validateSubmission(await readJson(request));
+    const mode = this.#mode(url, overwriteMode);
     return this.#store
       .exclusive(spaceId, packageId, version, async () => {
         const existing = this.#store.find(spaceId, packageId, version);

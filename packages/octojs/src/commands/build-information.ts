@@ -4,6 +4,7 @@ import {
   type BuildInformation,
   type BuildInformationEntry,
   type PushBuildInformationOptions,
+  type PushBuildInformationResult,
   detectBuildInformation,
   isOctoError,
   pushBuildInformation,
@@ -113,150 +114,172 @@ export interface BuildInformationContext {
   env?: NodeJS.ProcessEnv;
 }
 
+type Values = ReturnType<typeof parseArgs<{ args: string[]; options: typeof FLAGS; allowPositionals: true; strict: true }>>['values'];
+
+function parse(args: string[]): Values {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: FLAGS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new Usage((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return values;
+  if (positionals.length > 1 || (positionals[0] !== undefined && positionals[0] !== 'upload' && positionals[0] !== 'push')) {
+    throw new Usage(`build-information takes no paths; "${positionals.join(' ')}" is not a subcommand (use upload, or nothing).`);
+  }
+  if ((values['package-id'] ?? []).length === 0) throw new Usage('build-information needs --package-id <id> (repeatable).');
+  if (!values.version) throw new Usage('build-information needs --version <version>.');
+  return values;
+}
+
+/** Flags win over the environment (core reads it), which wins over the config file. */
+async function commandOptions(
+  values: Values,
+  context: BuildInformationContext,
+  env: NodeJS.ProcessEnv,
+): Promise<PushBuildInformationOptions> {
+  const { config, cwd, output } = context;
+  const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+  const options: PushBuildInformationOptions = {
+    packageIds: values['package-id']!,
+    version: values.version!,
+    cwd,
+    env,
+    continueOnError: true,
+    userAgent: context.userAgent,
+    onWarning: (message) => output.warn(inFlags(message)),
+  };
+  const set = <K extends keyof PushBuildInformationOptions>(key: K, value: PushBuildInformationOptions[K] | undefined): void => {
+    if (value !== undefined) options[key] = value;
+  };
+  set('server', values.server ?? (env.OCTOPUS_URL ? undefined : str(config.server)));
+  set('space', values.space ?? (env.OCTOPUS_SPACE ? undefined : str(config.space)));
+  set('apiKey', values['api-key']);
+  set('accessToken', values['access-token']);
+  set('serviceAccountId', values['service-account-id'] ?? str(config.serviceAccountId));
+  set('overwriteMode', values['overwrite-mode'] ?? str(config.overwriteMode));
+  set('since', values.since);
+  set('maxCommits', count(values, 'max-commits'));
+  const timeout = count(values, 'timeout');
+  set('timeout', timeout === undefined ? undefined : timeout * 1000); // seconds on the command line, as in Octopus's CLIs
+  set('retries', count(values, 'retries'));
+  set('proxy', values.proxy ?? str(config.proxy));
+  const caFile = values['ca-file'] ?? str(config.caFile);
+  set('caFile', caFile === undefined ? undefined : path.resolve(cwd, caFile));
+  if (values.insecure) options.insecure = true;
+  if (values.file !== undefined) options.buildInformation = await readBuildInformationFile(path.resolve(cwd, values.file));
+  return options;
+}
+
+/** Prints what would be sent, detected or from --file; sends nothing. */
+async function dryRun(options: PushBuildInformationOptions, values: Values, output: Output): Promise<number> {
+  let info: BuildInformation | undefined = options.buildInformation;
+  let ci: string | undefined;
+  if (!info) {
+    const detected = await detectBuildInformation({
+      ...(options.cwd !== undefined && { cwd: options.cwd }),
+      ...(options.env !== undefined && { env: options.env }),
+      ...(options.since !== undefined && { since: options.since }),
+      ...(options.maxCommits !== undefined && { maxCommits: options.maxCommits }),
+    });
+    detected.warnings.forEach((message) => output.warn(inFlags(message)));
+    info = detected.buildInformation;
+    ci = detected.ci;
+  }
+  const packageIds = [...new Set(values['package-id'])];
+  process.stdout.write(`${JSON.stringify({ dryRun: true, ci, packageIds, version: values.version, buildInformation: info }, null, 2)}\n`);
+  if (!values.json) process.stderr.write(`would push build information for ${packageIds.join(', ')} ${values.version} (nothing sent)\n`);
+  return 0;
+}
+
+function printEntries(result: PushBuildInformationResult, values: Values): void {
+  if (values.json) return;
+  const quiet = values.quiet && !values.verbose;
+  for (const entry of result.packages) {
+    if (entry.ok) {
+      if (!quiet)
+        process.stderr.write(
+          `${entry.outcome} build information ${entry.packageId} ${entry.version}${result.ci ? ` (${result.ci})` : ''}\n`,
+        );
+    } else {
+      process.stderr.write(
+        `failed build information ${entry.packageId} ${entry.version}: ${entry.error.code} ${inFlags(entry.error.message)}\n  hint: ${inFlags(entry.error.hint)}\n`,
+      );
+    }
+  }
+}
+
+function jsonDocument(result: PushBuildInformationResult): unknown {
+  return {
+    ci: result.ci,
+    buildInformation: result.buildInformation,
+    packages: result.packages.map((entry) =>
+      entry.ok
+        ? { packageId: entry.packageId, version: entry.version, outcome: entry.outcome, spaceId: entry.spaceId, attempts: entry.attempts }
+        : {
+            packageId: entry.packageId,
+            version: entry.version,
+            outcome: 'failed',
+            error: { code: entry.error.code, message: entry.error.message, hint: entry.error.hint },
+          },
+    ),
+    warnings: result.warnings,
+  };
+}
+
+/** Errors found before anything was sent exit 2, as usage errors do. */
+const USAGE_CODES = new Set([
+  'ERR_OCTO_NOT_GIT',
+  'ERR_OCTO_MISSING_SERVER',
+  'ERR_OCTO_MISSING_CREDENTIALS',
+  'ERR_OCTO_INVALID_OPTION',
+  'ERR_OCTO_INVALID_ID',
+  'ERR_OCTO_INVALID_VERSION',
+]);
+
+function failed(error: unknown, output: Output): number {
+  if (error instanceof Usage) {
+    output.failure({ code: 'ERR_OCTO_USAGE', message: error.message, hint: 'Run `octojs build-information --help` for its flags.' }, error);
+    return 2;
+  }
+  if (isOctoError(error)) {
+    output.failure({ code: error.code, message: inFlags(error.message), hint: inFlags(error.hint) }, error);
+    return USAGE_CODES.has(error.code) ? 2 : 1;
+  }
+  const message = (error as Error)?.message ?? String(error);
+  output.failure(
+    { code: 'ERR_OCTO_UNEXPECTED', message, hint: 'This looks like a bug in octojs; run with --verbose and report it.' },
+    error,
+  );
+  return 1;
+}
+
 /** `octojs build-information [upload|push] …`: resolves with the exit code. */
 export async function runBuildInformationCommand(args: string[], context: BuildInformationContext): Promise<number> {
-  const { output, cwd } = context;
+  const { output } = context;
   const env = context.env ?? process.env;
   try {
-    let parsed;
-    try {
-      parsed = parseArgs({ args, options: FLAGS, allowPositionals: true, strict: true });
-    } catch (error) {
-      throw new Usage((error as Error).message);
-    }
-    const { values, positionals } = parsed;
+    const values = parse(args);
     if (values.help) return (output.text(BUILD_INFORMATION_HELP), 0);
-    if (positionals.length > 1 || (positionals[0] !== undefined && positionals[0] !== 'upload' && positionals[0] !== 'push')) {
-      throw new Usage(`build-information takes no paths; "${positionals.join(' ')}" is not a subcommand (use upload, or nothing).`);
-    }
-    const packageIds = values['package-id'] ?? [];
-    if (packageIds.length === 0) throw new Usage('build-information needs --package-id <id> (repeatable).');
-    if (!values.version) throw new Usage('build-information needs --version <version>.');
-    const config = context.config;
-    const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-    const options: PushBuildInformationOptions = {
-      packageIds,
-      version: values.version,
-      cwd,
-      env,
-      continueOnError: true,
-      userAgent: context.userAgent,
-      onWarning: (message) => output.warn(inFlags(message)),
-    };
-    const server = values.server ?? (env.OCTOPUS_URL ? undefined : str(config.server));
-    const space = values.space ?? (env.OCTOPUS_SPACE ? undefined : str(config.space));
-    if (server !== undefined) options.server = server;
-    if (space !== undefined) options.space = space;
-    if (values['api-key'] !== undefined) options.apiKey = values['api-key'];
-    if (values['access-token'] !== undefined) options.accessToken = values['access-token'];
-    const serviceAccountId = values['service-account-id'] ?? str(config.serviceAccountId);
-    if (serviceAccountId !== undefined) options.serviceAccountId = serviceAccountId;
-    const mode = values['overwrite-mode'] ?? str(config.overwriteMode);
-    if (mode !== undefined) options.overwriteMode = mode;
-    if (values.since !== undefined) options.since = values.since;
-    const maxCommits = count(values, 'max-commits');
-    if (maxCommits !== undefined) options.maxCommits = maxCommits;
-    const timeout = count(values, 'timeout');
-    if (timeout !== undefined) options.timeout = timeout * 1000;
-    const retries = count(values, 'retries');
-    if (retries !== undefined) options.retries = retries;
-    const proxy = values.proxy ?? str(config.proxy);
-    if (proxy !== undefined) options.proxy = proxy;
-    const caFile = values['ca-file'] ?? str(config.caFile);
-    if (caFile !== undefined) options.caFile = path.resolve(cwd, caFile);
-    if (values.insecure) options.insecure = true;
-    if (values.file !== undefined) options.buildInformation = await readBuildInformationFile(path.resolve(cwd, values.file));
-
-    if (values['dry-run']) {
-      let info: BuildInformation | undefined = options.buildInformation;
-      let ci: string | undefined;
-      if (!info) {
-        const detected = await detectBuildInformation({
-          cwd,
-          env,
-          ...(options.since && { since: options.since }),
-          ...(maxCommits && { maxCommits }),
-        });
-        detected.warnings.forEach((message) => output.warn(inFlags(message)));
-        info = detected.buildInformation;
-        ci = detected.ci;
-      }
-      const document = { dryRun: true, ci, packageIds: [...new Set(packageIds)], version: values.version, buildInformation: info };
-      process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
-      if (!values.json)
-        process.stderr.write(`would push build information for ${document.packageIds.join(', ')} ${values.version} (nothing sent)\n`);
-      return 0;
-    }
-
+    const options = await commandOptions(values, context, env);
+    if (values['dry-run']) return await dryRun(options, values, output);
     const result = await pushBuildInformation(options);
-    const quiet = values.quiet && !values.verbose;
-    for (const entry of result.packages) {
-      if (values.json) break;
-      if (entry.ok) {
-        if (!quiet)
-          process.stderr.write(
-            `${entry.outcome} build information ${entry.packageId} ${entry.version}${result.ci ? ` (${result.ci})` : ''}\n`,
-          );
-      } else {
-        process.stderr.write(
-          `failed build information ${entry.packageId} ${entry.version}: ${entry.error.code} ${inFlags(entry.error.message)}\n  hint: ${inFlags(entry.error.hint)}\n`,
-        );
-      }
-    }
+    printEntries(result, values);
     if (!values['no-ci-summary'] && env.GITHUB_ACTIONS === 'true') {
+      const server = options.server ?? env.OCTOPUS_URL;
       // GitHub reads workflow commands from stdout; with --json stdout is the document alone, so they go to stderr.
       await reportToCi(result.packages.map(reportEntry), {
         title: 'Build information pushed to Octopus',
-        ...((options.server ?? env.OCTOPUS_URL) && { server: options.server ?? env.OCTOPUS_URL }),
+        ...(server && { server }),
         env,
         write: (line) => (values.json ? process.stderr : process.stdout).write(`${line}\n`),
       });
     }
-    output.json({
-      ci: result.ci,
-      buildInformation: result.buildInformation,
-      packages: result.packages.map((entry) =>
-        entry.ok
-          ? { packageId: entry.packageId, version: entry.version, outcome: entry.outcome, spaceId: entry.spaceId, attempts: entry.attempts }
-          : {
-              packageId: entry.packageId,
-              version: entry.version,
-              outcome: 'failed',
-              error: { code: entry.error.code, message: entry.error.message, hint: entry.error.hint },
-            },
-      ),
-      warnings: result.warnings,
-    });
+    output.json(jsonDocument(result));
     return result.packages.some((entry) => !entry.ok) ? 1 : 0;
   } catch (error) {
-    if (error instanceof Usage) {
-      output.failure(
-        { code: 'ERR_OCTO_USAGE', message: error.message, hint: 'Run `octojs build-information --help` for its flags.' },
-        error,
-      );
-      return 2;
-    }
-    if (isOctoError(error)) {
-      output.failure({ code: error.code, message: inFlags(error.message), hint: inFlags(error.hint) }, error);
-      const usage = [
-        'ERR_OCTO_NOT_GIT',
-        'ERR_OCTO_MISSING_SERVER',
-        'ERR_OCTO_MISSING_CREDENTIALS',
-        'ERR_OCTO_INVALID_OPTION',
-        'ERR_OCTO_INVALID_ID',
-        'ERR_OCTO_INVALID_VERSION',
-      ];
-      return usage.includes(error.code) ? 2 : 1;
-    }
-    output.failure(
-      {
-        code: 'ERR_OCTO_UNEXPECTED',
-        message: (error as Error)?.message ?? String(error),
-        hint: 'This looks like a bug in octojs; run with --verbose and report it.',
-      },
-      error,
-    );
-    return 1;
+    return failed(error, output);
   }
 }
 
