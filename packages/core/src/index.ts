@@ -61,7 +61,7 @@ export {
 } from './build-information/detect.js';
 export { readBuildInformationFile, checkBuildInformation } from './build-information/build-information.js';
 export { vcsRootFromRemote } from './build-information/vcs-root.js';
-export { resolveConnectionWithOidc, clearOidcCache } from './oidc/resolve-connection.js';
+export { resolveConnectionWithOidc, checkConnection, clearOidcCache } from './oidc/resolve-connection.js';
 export { ID_TOKEN_VARIABLE } from './oidc/id-token.js';
 export { type CiReportEntry, type CiReportOptions, type CiReport, reportToCi, jobSummaryMarkdown } from './ci-output/ci-report.js';
 export { type BuildInformationAfterPushOptions, pushBuildInformationAfterPush } from './build-information/after-push.js';

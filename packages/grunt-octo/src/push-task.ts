@@ -1,23 +1,30 @@
 /// <reference types="grunt" />
 import {
+  type BuildInformation,
   type LegacyPushOptions,
   type PushAllOptions,
   OctoError,
   formatBytes,
   fromLegacyOptions,
   pushAll,
-  resolveConnection,
+  checkConnection,
+  pushBuildInformationAfterPush,
   safeUrl,
 } from '@octojs/core';
 import { toGruntError } from './grunt-error.js';
 import { taskOptions } from './task-options.js';
 
 /** Every core push option (and pushAll's concurrency and continueOnError), and the originals' names. */
-export interface PushTaskOptions extends PushAllOptions, LegacyPushOptions {}
+export interface PushTaskOptions extends PushAllOptions, LegacyPushOptions {
+  /** After the pushes, push the packages' build information too: detected from the CI and git (`true`), or as given. */
+  buildInformation?: true | BuildInformation;
+  /** Where git is read for detected build information. Default: the current folder. */
+  cwd?: string;
+}
 
 export async function pushTask(grunt: IGrunt, task: grunt.task.IMultiTask<unknown>): Promise<void> {
   try {
-    const options = taskOptions<PushTaskOptions>(grunt, task);
+    const { buildInformation, cwd, ...options } = taskOptions<PushTaskOptions>(grunt, task);
     const files = task.filesSrc.filter((file) => grunt.file.isFile(file));
     if (files.length === 0) {
       const patterns = task.files.flatMap((mapping) => (mapping as { orig?: { src?: string[] } }).orig?.src ?? []).join(', ');
@@ -33,7 +40,7 @@ export async function pushTask(grunt: IGrunt, task: grunt.task.IMultiTask<unknow
       ...fromLegacyOptions(options),
       onWarning: (message) => grunt.log.warn(message),
     };
-    const server = safeUrl(resolveConnection({ ...core, onWarning: () => {} }).server.href);
+    const server = safeUrl(checkConnection({ ...core, onWarning: () => {} }).server.href);
     const results = await pushAll(files, {
       ...core,
       onResult: (entry) => {
@@ -47,6 +54,15 @@ export async function pushTask(grunt: IGrunt, task: grunt.task.IMultiTask<unknow
         }
       },
     });
+    if (buildInformation) {
+      const pushed = results.flatMap((entry) => (entry.ok ? [entry] : []));
+      for (const sent of await pushBuildInformationAfterPush(pushed, buildInformation, { ...core, ...(cwd !== undefined && { cwd }) })) {
+        for (const entry of sent.packages) {
+          if (!entry.ok) throw entry.error;
+          grunt.log.ok(`Build information for ${entry.packageId} ${entry.version}${sent.ci ? ` (${sent.ci})` : ''}: ${entry.outcome}`);
+        }
+      }
+    }
     const failed = results.filter((entry) => !entry.ok);
     if (failed.length > 0) {
       throw new Error(`${failed.length} of ${results.length} packages could not be pushed; see the errors above.`);

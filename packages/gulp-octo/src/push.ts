@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import type { Readable, Transform } from 'node:stream';
 import {
+  type BuildInformation,
   type LegacyPushOptions,
   type PushOptions as CorePushOptions,
   formatBytes,
@@ -8,7 +9,8 @@ import {
   type PushResult,
   normalizeOverwriteMode,
   push as pushPackage,
-  resolveConnection,
+  checkConnection,
+  pushBuildInformationAfterPush,
   safeUrl,
   spoolStream,
 } from '@octojs/core';
@@ -18,15 +20,21 @@ import type Vinyl from 'vinyl';
 import { toPluginError } from './plugin-error.js';
 
 /** Every core push option, and the originals' names `host`, `apikey` and `spaceId`. */
-export interface PushOptions extends CorePushOptions, LegacyPushOptions {}
+export interface PushOptions extends CorePushOptions, LegacyPushOptions {
+  /** After each push, push its build information too: detected from the CI and git (`true`), or as given. */
+  buildInformation?: true | BuildInformation;
+  /** Where git is read for detected build information. Default: the file's cwd. */
+  cwd?: string;
+}
 
 /**
  * Pushes each package that passes through to Octopus, then passes it on unchanged, so that
  * `.pipe(gulp.dest('bin'))` can follow. Options are checked when the stream is made.
  */
 export function push(options: PushOptions = {}): Transform {
+  const { buildInformation, cwd, ...pushOptions } = options;
   const core: CorePushOptions = {
-    ...fromLegacyOptions(options),
+    ...fromLegacyOptions(pushOptions),
     onWarning: (message) => {
       log.warn(`gulp-octo: ${message}`);
       options.onWarning?.(message);
@@ -36,7 +44,7 @@ export function push(options: PushOptions = {}): Transform {
   try {
     normalizeOverwriteMode(core.overwriteMode as string | undefined, core.replace);
     // Throws for a missing server or key before any file flows; its warnings come again with each push.
-    server = safeUrl(resolveConnection({ ...core, onWarning: () => {} }).server.href);
+    server = safeUrl(checkConnection({ ...core, onWarning: () => {} }).server.href);
   } catch (error) {
     throw toPluginError(error);
   }
@@ -59,6 +67,14 @@ export function push(options: PushOptions = {}): Transform {
       return; // folders and files that were not read have nothing to push
     }
     log(`gulp-octo: pushed '${result.name}' (${formatBytes(result.size)}) to ${server}: ${result.outcome}`);
+    if (buildInformation) {
+      for (const sent of await pushBuildInformationAfterPush([result], buildInformation, { ...core, cwd: cwd ?? file.cwd })) {
+        for (const entry of sent.packages) {
+          if (!entry.ok) throw entry.error;
+          log(`gulp-octo: build information for ${entry.packageId} ${entry.version}${sent.ci ? ` (${sent.ci})` : ''}: ${entry.outcome}`);
+        }
+      }
+    }
   };
 
   return objectTransform(async (file: Vinyl) => {

@@ -53,3 +53,17 @@ export async function resolveConnectionWithOidc(options: ConnectionOptions): Pro
 export function clearOidcCache(): void {
   cache.clear();
 }
+
+/**
+ * The early, synchronous check adapters make before any file flows (server URL, credentials):
+ * resolveConnection, except that a service account id stands for the access token OIDC sign-in
+ * will get. The result's credentials are not to be used.
+ */
+export function checkConnection(options: ConnectionOptions): ResolvedConnection {
+  const env = options.env ?? process.env;
+  const { serviceAccountId, ...connection } = options;
+  const explicit =
+    nonEmpty(options.apiKey) ?? nonEmpty(options.accessToken) ?? nonEmpty(env.OCTOPUS_API_KEY) ?? nonEmpty(env.OCTOPUS_ACCESS_TOKEN);
+  if (explicit || !(nonEmpty(serviceAccountId) ?? nonEmpty(env.OCTOPUS_SERVICE_ACCOUNT_ID))) return resolveConnection(connection);
+  return resolveConnection({ ...connection, apiKey: undefined, accessToken: 'pending-oidc-exchange' });
+}
