@@ -159,4 +159,32 @@ describe('octojs build-information', () => {
     assert.match(help.stdout, /--service-account-id/);
     assert.equal(feed.requests.length, 0);
   });
+
+  it('publish --build-information pushes the package, then its build information; the job summary lists both', async () => {
+    writeFileSync(path.join(repo.dir, 'package.json'), JSON.stringify({ name: 'acme-web', version: '3.1.0' }));
+    writeFileSync(path.join(repo.dir, 'server.js'), 'console.log(1)');
+    const summary = path.join(tmp.path, 'summary.md');
+    writeFileSync(summary, '');
+    await feed.close();
+    feed = await startFeed({
+      dataDir: path.join(tmp.path, 'feed2'),
+      apiKeys: { [KEY]: ['BuiltInFeedPush', 'FeedView', 'BuildInformationPush'] },
+    });
+    const run = await octojs(['publish', '--include', 'server.js', '--include', 'package.json', '--build-information', '--json'], {
+      cwd: repo.dir,
+      env: githubEnv(summary),
+    });
+    assert.equal(run.code, 0, run.stderr);
+    const doc = JSON.parse(run.stdout) as {
+      packages: { outcome: string }[];
+      buildInformation: { packageId: string; version: string; outcome: string }[];
+    };
+    assert.equal(doc.packages[0]!.outcome, 'created');
+    assert.deepEqual(doc.buildInformation, [{ packageId: 'acme-web', version: '3.1.0', outcome: 'created', attempts: 1 }]);
+    const [record] = await stored('acme-web');
+    assert.equal(record!.BuildEnvironment, 'GitHub Actions');
+    const markdown = readFileSync(summary, 'utf8');
+    assert.match(markdown, /### Packages pushed to Octopus\n[\s\S]*\| acme-web \| 3\.1\.0 \| [\d.]+ [KB ]+\| created \|/);
+    assert.match(markdown, /### Build information pushed to Octopus\n[\s\S]*\| acme-web \| 3\.1\.0 \| {2}\| created \|/);
+  });
 });

@@ -63,5 +63,12 @@ export { readBuildInformationFile, checkBuildInformation } from './build-informa
 export { vcsRootFromRemote } from './build-information/vcs-root.js';
 export { resolveConnectionWithOidc, checkConnection, clearOidcCache } from './oidc/resolve-connection.js';
 export { ID_TOKEN_VARIABLE } from './oidc/id-token.js';
-export { type CiReportEntry, type CiReportOptions, type CiReport, reportToCi, jobSummaryMarkdown } from './ci-output/ci-report.js';
+export {
+  type CiReportEntry,
+  type CiReportOptions,
+  type CiReport,
+  reportToCi,
+  jobSummaryMarkdown,
+  ciReportEntries,
+} from './ci-output/ci-report.js';
 export { type BuildInformationAfterPushOptions, pushBuildInformationAfterPush } from './build-information/after-push.js';

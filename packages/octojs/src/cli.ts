@@ -16,7 +16,7 @@ import {
 import { expandPackageGlobs } from './package-globs.js';
 import { type Output, createOutput } from './output.js';
 import { HELP, commandHelp } from './help.js';
-import { runBuildInformationCommand } from './commands/build-information.js';
+import { PUSH_BUILD_INFORMATION_FLAGS, afterPush, runBuildInformationCommand } from './commands/build-information.js';
 
 const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -62,6 +62,7 @@ const pushFlags = {
   proxy: { type: 'string' },
   'ca-file': { type: 'string' },
   insecure: { type: 'boolean' },
+  ...PUSH_BUILD_INFORMATION_FLAGS,
 } as const;
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -160,6 +161,7 @@ function pushOptions(
   if (space !== undefined) options.space = space;
   if (str(values['api-key']) !== undefined) options.apiKey = str(values['api-key'])!;
   if (str(values['access-token']) !== undefined) options.accessToken = str(values['access-token'])!;
+  if (str(values['service-account-id']) !== undefined) options.serviceAccountId = str(values['service-account-id'])!;
   const mode = str(layered(values, config, 'overwrite-mode', 'overwriteMode'));
   if (mode !== undefined) options.overwriteMode = mode;
   if (values.replace) options.replace = true;
@@ -301,8 +303,9 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
       const started = Date.now();
       const results = await runPush(files, values, output, cwd, config);
       const reports = results.map((entry) => report(entry, (Date.now() - started) / 1000));
-      output.json({ packages: reports });
-      return reports.some((entry) => entry.error) ? 1 : 0;
+      const after = await afterPush(results, values, pushOptions(values, config, cwd, output), output, cwd);
+      output.json({ packages: reports, ...(after.buildInformation && { buildInformation: after.buildInformation }) });
+      return reports.some((entry) => entry.error) || after.failed ? 1 : 0;
     }
     if (command === 'publish') {
       const { values, positionals } = parse(rest, { ...common, ...packFlags, ...pushFlags });
@@ -311,8 +314,9 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
       if (!packed) return 0;
       const results = await runPush([packed.path], values, output, cwd, config);
       const reports = results.map((entry) => ({ ...report(entry, 0), sha1: packed.sha1 }));
-      output.json({ packages: reports });
-      return reports.some((entry) => entry.error) ? 1 : 0;
+      const after = await afterPush(results, values, pushOptions(values, config, cwd, output), output, cwd);
+      output.json({ packages: reports, ...(after.buildInformation && { buildInformation: after.buildInformation }) });
+      return reports.some((entry) => entry.error) || after.failed ? 1 : 0;
     }
     if (command === 'build-information') {
       return await runBuildInformationCommand(rest, { cwd, output, config, userAgent: `octojs-cli/${VERSION}` });

@@ -45,6 +45,9 @@ const PUSH = `Push options
   --proxy <url>                 proxy (default: HTTPS_PROXY / HTTP_PROXY, NO_PROXY honoured)
   --ca-file <file>              PEM CA certificates to trust
   --insecure                    do not verify TLS certificates (warns)
+  --service-account-id <id>     sign in with the CI's OIDC ID token (env OCTOPUS_SERVICE_ACCOUNT_ID)
+  --build-information           then push the packages' build information (detected from the CI and git)
+  --no-ci-summary               no GitHub Actions job summary or ::error:: annotations
 `;
 
 const OUTPUT = `Output options

@@ -120,3 +120,24 @@ export async function reportToCi(entries: readonly CiReportEntry[], options: CiR
   }
   return { style: 'plain', summaryFile: undefined };
 }
+
+/** Push results (pushAll's entries) as report entries. */
+export function ciReportEntries(
+  entries: readonly (
+    | { ok: true; packageId: string; version: string; size: number; outcome: string; spaceId?: string | undefined; method?: string }
+    | { ok: false; file: string; error: { code: string; message: string; hint: string } }
+  )[],
+): CiReportEntry[] {
+  return entries.map((entry) =>
+    entry.ok
+      ? {
+          packageId: entry.packageId,
+          version: entry.version,
+          size: entry.size,
+          outcome: entry.outcome,
+          spaceId: entry.spaceId,
+          ...(entry.method !== undefined && { method: entry.method }),
+        }
+      : { file: entry.file, outcome: 'failed', error: { code: entry.error.code, message: entry.error.message, hint: entry.error.hint } },
+  );
+}
