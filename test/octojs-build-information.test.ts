@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SignJWT, generateKeyPair } from 'jose';
 import { type Feed, startFeed } from '@octojs/feed';
 import { type Fixture, makeRepository } from './helpers/git-repo.js';
 import { BINS, type CommandResult, runNode } from './helpers/run-command.js';
@@ -186,5 +189,56 @@ describe('octojs build-information', () => {
     const markdown = readFileSync(summary, 'utf8');
     assert.match(markdown, /### Packages pushed to Octopus\n[\s\S]*\| acme-web \| 3\.1\.0 \| [\d.]+ [KB ]+\| created \|/);
     assert.match(markdown, /### Build information pushed to Octopus\n[\s\S]*\| acme-web \| 3\.1\.0 \| {2}\| created \|/);
+  });
+
+  it('--service-account-id signs in with the GitHub ID token; a refused token prints no secret, even with --verbose', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('RS256');
+    const stranger = await generateKeyPair('RS256');
+    let signer = privateKey;
+    const service = http.createServer((request, response) => {
+      const audience = new URL(request.url ?? '/', 'http://localhost').searchParams.get('audience') ?? '';
+      if (request.headers.authorization !== 'Bearer request-SECRET') return void response.writeHead(401).end();
+      void new SignJWT({})
+        .setProtectedHeader({ alg: 'RS256' })
+        .setIssuer('https://token.actions.githubusercontent.com')
+        .setSubject('repo:acme/web:ref:refs/heads/main')
+        .setAudience(audience)
+        .setExpirationTime('5m')
+        .sign(signer)
+        .then((value) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ value })));
+    });
+    await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
+    await feed.close();
+    feed = await startFeed({
+      dataDir: path.join(tmp.path, 'feed-oidc'),
+      oidc: {
+        serviceAccounts: {
+          'sa-cli': { issuer: 'https://token.actions.githubusercontent.com', publicKey, permissions: ['BuildInformationPush', 'FeedView'] },
+        },
+      },
+    });
+    const env = {
+      ...githubEnv(path.join(tmp.path, 'summary.md')),
+      OCTOPUS_API_KEY: '',
+      ACTIONS_ID_TOKEN_REQUEST_URL: `http://127.0.0.1:${(service.address() as AddressInfo).port}/token?api-version=2.0`,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-SECRET',
+    };
+    try {
+      const args = ['build-information', '-p', 'Acme.Oidc', '--version', '1.0.0', '--service-account-id', 'sa-cli', '--verbose'];
+      const ok = await octojs(args, { cwd: repo.dir, env });
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.match(ok.stderr, /created build information Acme\.Oidc 1\.0\.0 \(GitHub Actions\)/);
+      signer = stranger.privateKey;
+      const refused = await octojs([...args, '--overwrite-mode', 'overwrite'], { cwd: repo.dir, env });
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /ERR_OCTO_AUTH: The Octopus Server did not exchange the ID token/);
+      for (const text of [ok.stdout, ok.stderr, refused.stdout, refused.stderr]) {
+        assert.ok(!text.includes('request-SECRET'), 'the request token leaked');
+        assert.ok(!/eyJ[\w-]+\.[\w-]+/.test(text), 'a JWT leaked');
+        assert.ok(!/oidc-[\w-]{20,}/.test(text), 'an access token leaked');
+      }
+    } finally {
+      service.close();
+    }
   });
 });

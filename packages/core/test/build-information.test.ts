@@ -159,6 +159,31 @@ describe('detectBuildInformation() from git', () => {
     assert.match(since.warnings[0]!, /is not in this shallow clone/);
   });
 
+  it('for TFVC (Azure DevOps), sends what the CI says, without git and without commits, and says so', async () => {
+    const elsewhere = path.join(tmp.path, 'tfvc');
+    mkdirSync(elsewhere);
+    const env = {
+      TF_BUILD: 'True',
+      BUILD_BUILDNUMBER: '7',
+      BUILD_SOURCEBRANCH: '$/Project/Main',
+      BUILD_SOURCEVERSION: 'C123',
+      BUILD_REPOSITORY_PROVIDER: 'TfsVersionControl',
+      BUILD_REPOSITORY_URI: 'https://dev.azure.com/acme/Project',
+    };
+    const { buildInformation, ci, warnings } = await detectBuildInformation({ cwd: elsewhere, env });
+    assert.equal(ci, 'Azure DevOps');
+    assert.deepEqual(buildInformation, {
+      buildEnvironment: 'Azure DevOps',
+      buildNumber: '7',
+      branch: '$/Project/Main',
+      vcsType: 'TFVC',
+      vcsRoot: 'https://dev.azure.com/acme/Project',
+      vcsCommitNumber: 'C123',
+      commits: [],
+    });
+    assert.match(warnings[0]!, /TFVC: the changesets of this build are not listed/);
+  });
+
   it('outside a git repository, fails with ERR_OCTO_NOT_GIT and a hint', async () => {
     const empty = path.join(tmp.path, 'not-git');
     mkdirSync(empty);
@@ -353,7 +378,7 @@ describe('pushBuildInformation()', () => {
   });
 
   for (const index of [0, 1, 2, 3, 4, 5, 6]) {
-    it(`detects ${['GitHub Actions', 'GitLab CI', 'Azure DevOps', 'TeamCity', 'Jenkins', 'Bitbucket Pipelines', 'CircleCI'][index]} from its variables and reads the commits from git`, async () => {
+    it(`detects ${['GitHub Actions', 'GitLab CI', 'Azure DevOps', 'TeamCity', 'Jenkins', 'Bitbucket Pipelines', 'CircleCI'][index]} from its variables and reads the commits from git; given build information goes as it is`, async () => {
       const testCase = ciCases(repo)[index]!;
       const env = { ...testCase.env };
       if (testCase.name === 'TeamCity') {
@@ -390,6 +415,13 @@ describe('pushBuildInformation()', () => {
         ['Update readme', "Merge branch 'feature/login'", 'Fix typo (#12)', 'Add login page'],
       );
       assert.equal(record.Commits[0]!.LinkUrl, `${testCase.expected.VcsRoot}/commit/${repo.sha.last}`);
+      // Given build information is sent as it is, whatever the CI says.
+      const explicit = await pushBuildInformation(
+        options({ env, packageIds: 'Acme.Given', buildInformation: { buildEnvironment: 'Given', branch: 'given', commits: [] } }),
+      );
+      assert.equal(explicit.ci, undefined);
+      const [given] = await stored('Acme.Given');
+      assert.deepEqual([given!.BuildEnvironment, given!.Branch, given!.BuildNumber, given!.Commits], ['Given', 'given', null, []]);
       const everything = JSON.stringify(await stored());
       for (const secret of ['s3cr3t', 'hunter2', 'pa55', 'acme@']) assert.ok(!everything.includes(secret), secret);
     });
