@@ -16,7 +16,8 @@ import {
 import { expandPackageGlobs } from './package-globs.js';
 import { type Output, createOutput } from './output.js';
 import { HELP, commandHelp } from './help.js';
-import { PUSH_BUILD_INFORMATION_FLAGS, afterPush, runBuildInformationCommand } from './commands/build-information.js';
+import { runBuildInformationCommand } from './commands/build-information.js';
+import { PUSH_BUILD_INFORMATION_FLAGS, afterPush } from './commands/build-information-push.js';
 
 const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

@@ -3,15 +3,11 @@ import { parseArgs } from 'node:util';
 import {
   type BuildInformation,
   type BuildInformationEntry,
-  type PushAllEntry,
-  type PushOptions,
   type PushBuildInformationOptions,
   type PushBuildInformationResult,
   detectBuildInformation,
   isOctoError,
-  ciReportEntries,
   pushBuildInformation,
-  pushBuildInformationAfterPush,
   readBuildInformationFile,
   reportToCi,
 } from '@octojs/core';
@@ -93,7 +89,7 @@ const FLAG_OF: Record<string, string> = {
   cwd: 'the current folder',
 };
 
-function inFlags(text: string): string {
+export function inFlags(text: string): string {
   return text.replace(/`([A-Za-z]+)`/g, (whole, name: string) => FLAG_OF[name] ?? whole);
 }
 
@@ -118,7 +114,9 @@ export interface BuildInformationContext {
   env?: NodeJS.ProcessEnv;
 }
 
-type Values = ReturnType<typeof parseArgs<{ args: string[]; options: typeof FLAGS; allowPositionals: true; strict: true }>>['values'];
+export type Values = ReturnType<
+  typeof parseArgs<{ args: string[]; options: typeof FLAGS; allowPositionals: true; strict: true }>
+>['values'];
 
 function parse(args: string[]): Values {
   let parsed;
@@ -197,7 +195,7 @@ async function dryRun(options: PushBuildInformationOptions, values: Values, outp
   return 0;
 }
 
-function printEntries(result: PushBuildInformationResult, values: Values): void {
+export function printEntries(result: PushBuildInformationResult, values: Values): void {
   if (values.json) return;
   const quiet = values.quiet && !values.verbose;
   for (const entry of result.packages) {
@@ -214,7 +212,7 @@ function printEntries(result: PushBuildInformationResult, values: Values): void 
   }
 }
 
-function jsonDocument(result: PushBuildInformationResult): unknown {
+export function jsonDocument(result: PushBuildInformationResult): unknown {
   return {
     ci: result.ci,
     buildInformation: result.buildInformation,
@@ -287,7 +285,7 @@ export async function runBuildInformationCommand(args: string[], context: BuildI
   }
 }
 
-function reportEntry(entry: BuildInformationEntry): Parameters<typeof reportToCi>[0][number] {
+export function reportEntry(entry: BuildInformationEntry): Parameters<typeof reportToCi>[0][number] {
   return entry.ok
     ? { packageId: entry.packageId, version: entry.version, outcome: entry.outcome, spaceId: entry.spaceId }
     : {
@@ -296,62 +294,4 @@ function reportEntry(entry: BuildInformationEntry): Parameters<typeof reportToCi
         outcome: 'failed',
         error: { code: entry.error.code, message: entry.error.message, hint: entry.error.hint },
       };
-}
-
-/** The flags `push` and `publish` take for build information, OIDC and the CI report. */
-export const PUSH_BUILD_INFORMATION_FLAGS = {
-  'build-information': { type: 'boolean' },
-  'service-account-id': { type: 'string' },
-  'no-ci-summary': { type: 'boolean' },
-} as const;
-
-export interface AfterPushReport {
-  /** The build information pushed (`--build-information`), one entry per package id. */
-  buildInformation: unknown[] | undefined;
-  failed: boolean;
-}
-
-/**
- * After `push` / `publish`: `--build-information` pushes the pushed packages' build information
- * (detected, same overwrite mode); in GitHub Actions the job summary gets a table of the packages
- * and each failure an `::error::` annotation, unless `--no-ci-summary`.
- */
-export async function afterPush(
-  results: readonly PushAllEntry[],
-  flags: { 'build-information'?: unknown; 'no-ci-summary'?: unknown; json?: unknown; quiet?: unknown; verbose?: unknown },
-  options: PushOptions,
-  output: Output,
-  cwd: string,
-): Promise<AfterPushReport> {
-  const env = options.env ?? process.env;
-  const report: AfterPushReport = { buildInformation: undefined, failed: false };
-  const sent: BuildInformationEntry[] = [];
-  if (flags['build-information']) {
-    try {
-      const pushed = results.flatMap((entry) => (entry.ok ? [entry] : []));
-      for (const result of await pushBuildInformationAfterPush(pushed, true, { ...options, cwd })) {
-        result.warnings.forEach((message) => output.warn(inFlags(message)));
-        printEntries(result, flags as Values);
-        sent.push(...result.packages);
-      }
-    } catch (error) {
-      if (!isOctoError(error)) throw error;
-      // The packages are pushed; say why their build information is not, and fail the run.
-      output.failure({ code: error.code, message: inFlags(error.message), hint: inFlags(error.hint) }, error);
-      report.failed = true;
-    }
-    report.buildInformation = (
-      jsonDocument({ ci: undefined, buildInformation: {}, packages: sent, warnings: [] }) as { packages: unknown[] }
-    ).packages;
-    if (sent.some((entry) => !entry.ok)) report.failed = true;
-  }
-  if (!flags['no-ci-summary'] && env.GITHUB_ACTIONS === 'true') {
-    const server = options.server ?? env.OCTOPUS_URL;
-    const write = (line: string): boolean => (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
-    await reportToCi(ciReportEntries(results), { title: 'Packages pushed to Octopus', ...(server && { server }), env, write });
-    if (sent.length > 0) {
-      await reportToCi(sent.map(reportEntry), { title: 'Build information pushed to Octopus', ...(server && { server }), env, write });
-    }
-  }
-  return report;
 }
