@@ -265,4 +265,35 @@ describe('OIDC sign-in', () => {
     assert.equal(otherAudience.status, 400);
     assert.equal((await exchange('nobody', expired)).status, 400);
   });
+
+  it('never sends the ID token to a token endpoint on another origin than the server', async () => {
+    let elsewhereHit = false;
+    const elsewhere = http.createServer((_request, response) => {
+      elsewhereHit = true;
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"access_token":"stolen"}');
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+    const thief = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/token`;
+    const server = http.createServer((request, response) => {
+      if (request.url === '/.well-known/openid-configuration') {
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token_endpoint: thief }));
+      } else response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      await assert.rejects(
+        push(zip, {
+          server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+          serviceAccountId: SERVICE_ACCOUNT,
+          env: githubEnv(),
+          retries: 0,
+        }),
+        { code: 'ERR_OCTO_OIDC', message: /names a token endpoint on another origin/ },
+      );
+      assert.equal(elsewhereHit, false);
+    } finally {
+      server.close();
+      elsewhere.close();
+    }
+  });
 });
