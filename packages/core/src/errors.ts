@@ -48,7 +48,14 @@ export type OctoErrorCode =
   /** SIGINT or SIGTERM during an operation. */
   | 'ERR_OCTO_INTERRUPTED'
   /** A bug of ours: please report it. */
-  | 'ERR_OCTO_INTERNAL';
+  | 'ERR_OCTO_INTERNAL'
+  // Build information and OIDC sign-in
+  /** Build information was to be read from git, but the folder is not in a git repository. */
+  | 'ERR_OCTO_NOT_GIT'
+  /** git failed while reading build information. */
+  | 'ERR_OCTO_GIT'
+  /** OIDC sign-in failed: no ID token, or the exchange did not give an access token. */
+  | 'ERR_OCTO_OIDC';
 
 export interface OctoErrorDetails {
   hint: string;

@@ -57,3 +57,30 @@ export { DEFAULT_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_DELAY } from './octopus
 export { type SpooledFile, spoolStream } from './push/spool-stream.js';
 export { type LegacyPushOptions, fromLegacyOptions } from './push/legacy-options.js';
 export { type PreviewInput, type PreviewPackage, type PushPreview, previewPush } from './push/preview-push.js';
+export type { BuildInformation, BuildCommit, VcsType } from './build-information/types.js';
+export {
+  type PushBuildInformationOptions,
+  type PushBuildInformationResult,
+  type BuildInformationEntry,
+  type BuildInformationOutcome,
+  pushBuildInformation,
+} from './build-information/push-build-information.js';
+export {
+  type DetectBuildInformationOptions,
+  type DetectedBuildInformation,
+  DEFAULT_MAX_COMMITS,
+  detectBuildInformation,
+} from './build-information/detect.js';
+export { readBuildInformationFile, checkBuildInformation } from './build-information/build-information.js';
+export { vcsRootFromRemote } from './build-information/vcs-root.js';
+export { resolveConnectionWithOidc, checkConnection, clearOidcCache } from './oidc/resolve-connection.js';
+export { ID_TOKEN_VARIABLE } from './oidc/id-token.js';
+export {
+  type CiReportEntry,
+  type CiReportOptions,
+  type CiReport,
+  reportToCi,
+  jobSummaryMarkdown,
+  ciReportEntries,
+} from './ci-output/ci-report.js';
+export { type BuildInformationAfterPushOptions, pushBuildInformationAfterPush } from './build-information/after-push.js';

@@ -14,3 +14,4 @@ export { type PathFilterOptions, type PathVerdict, createPathFilter } from './se
 export { secretWarning } from './select/secrets.js';
 export { SELECTION_OPTION_SCHEMA, checkSelectionOptions } from './select/selection-options.js';
 export { findProjectPackageJson } from './select/find-project.js';
+export { AFTER_PUSH_SCHEMA } from './build-information/after-push.js';

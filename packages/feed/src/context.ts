@@ -1,10 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BuildInformationFeature } from './build-information.js';
 import type { FaultInjector } from './faults.js';
 import { HttpProblem } from './http-problem.js';
 import type { FeedTimeouts } from './limits.js';
 import type { PackageStore } from './package-store.js';
 import type { CredentialTable, Grant, Permission } from './permissions.js';
 import type { Space } from './resources.js';
+import type { TokenExchange } from './token-exchange.js';
 
 /** What every route needs: the feed's settings and state, fixed at start-up. */
 export interface FeedContext {
@@ -18,6 +20,12 @@ export interface FeedContext {
   timeouts: Required<FeedTimeouts>;
   legacy: boolean;
   emptyBodyOnIgnore: boolean;
+  /** Build information per package id and version (octopus-api.md §5.1). */
+  buildInformation: BuildInformationFeature;
+  /** OIDC sign-in for tests: the discovery document, `/token/v1`, and the access tokens it issued. */
+  tokenExchange: TokenExchange;
+  /** Whether the feed serves https (for the origin the discovery document names). */
+  secure: boolean;
 }
 
 /** One request on its way through the routes. */

@@ -2,12 +2,14 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { FeedContext } from './context.js';
+import { BuildInformationFeature } from './build-information.js';
 import { FaultInjector } from './faults.js';
 import { type FeedTimeouts, resolveTimeouts } from './limits.js';
 import { PackageStore, type StoredPackage } from './package-store.js';
 import { type Credentials, CredentialTable } from './permissions.js';
 import { type FeedRequest, requestHandler } from './request-handler.js';
 import type { Space } from './resources.js';
+import { TokenExchange, type TokenExchangeOptions } from './token-exchange.js';
 
 export type { FeedRequest } from './request-handler.js';
 
@@ -38,6 +40,8 @@ export interface FeedOptions {
   debug?: boolean;
   /** Called with one line per answered request (API keys in the query redacted) and per unexpected error. */
   log?: (line: string) => void;
+  /** OIDC sign-in: service accounts trusting an issuer whose key the test holds (`/token/v1`). */
+  oidc?: TokenExchangeOptions;
 }
 
 export interface Feed {
@@ -70,6 +74,7 @@ const KNOWN_OPTIONS = new Set([
   'timeouts',
   'debug',
   'log',
+  'oidc',
 ]);
 
 function checkOptions(options: FeedOptions): void {
@@ -89,8 +94,9 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
   const spaces = options.spaces && options.spaces.length > 0 ? options.spaces : DEFAULT_SPACES;
   const debug = options.debug ?? false;
   const log = options.log;
+  const prefix = (options.pathPrefix ?? '').replace(/\/+$/, '');
   const context: FeedContext = {
-    prefix: (options.pathPrefix ?? '').replace(/\/+$/, ''),
+    prefix,
     spaces,
     defaultSpace: spaces.find((space) => space.isDefault) ?? spaces[0]!,
     store,
@@ -100,6 +106,9 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
     timeouts,
     legacy: options.legacy ?? false,
     emptyBodyOnIgnore: options.emptyBodyOnIgnore ?? false,
+    buildInformation: await BuildInformationFeature.open(options.dataDir, prefix, store),
+    tokenExchange: new TokenExchange(options.oidc, prefix),
+    secure: options.tls !== undefined,
   };
 
   const handler = requestHandler(context, { requests, debug, ...(log && { log }) });

@@ -8,3 +8,5 @@ export { parsePackageFileName } from './package-name.js';
 export { versionKey, compareVersions } from './version.js';
 export { defaultDataDir } from './data-dir.js';
 export { runFeedCli } from './cli.js';
+export type { TokenExchangeOptions, OidcServiceAccount } from './token-exchange.js';
+export type { StoredBuildInformation } from './build-information-store.js';

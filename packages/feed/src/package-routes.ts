@@ -39,14 +39,19 @@ export function listPackages(context: FeedContext, { response, url }: Exchange, 
     items = items.filter((record, index) => index === 0 || items[index - 1]!.packageId.toLowerCase() !== record.packageId.toLowerCase());
   const self = `${context.prefix}/api/${space.id}/packages`;
   const page = collection('Package', items, url, self, `${self}${PACKAGES_TEMPLATE}`);
-  sendJson(response, 200, { ...page, Items: (page.Items as StoredPackage[]).map((record) => packageResource(context.prefix, record)) });
+  sendJson(response, 200, {
+    ...page,
+    Items: (page.Items as StoredPackage[]).map((record) =>
+      context.buildInformation.decorate(space.id, packageResource(context.prefix, record)),
+    ),
+  });
 }
 
 export function getPackage(context: FeedContext, { response }: Exchange, space: Space, grant: Grant, idAndVersion: string): void {
   requireView(grant);
   const record = context.store.findByResourceId(space.id, idAndVersion);
   if (!record) throw notFound(idAndVersion);
-  sendJson(response, 200, packageResource(context.prefix, record));
+  sendJson(response, 200, context.buildInformation.decorate(space.id, packageResource(context.prefix, record)));
 }
 
 /** `overwriteMode` wins over the legacy `replace`; a legacy server knows only `replace` (case-insensitive booleans, as .NET sends `True`). */

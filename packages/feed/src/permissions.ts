@@ -1,9 +1,15 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-export type Permission = 'BuiltInFeedPush' | 'BuiltInFeedAdminister' | 'FeedView';
+export type Permission = 'BuiltInFeedPush' | 'BuiltInFeedAdminister' | 'FeedView' | 'BuildInformationPush' | 'BuildInformationAdminister';
 
-export const ALL_PERMISSIONS: readonly Permission[] = ['BuiltInFeedPush', 'BuiltInFeedAdminister', 'FeedView'];
+export const ALL_PERMISSIONS: readonly Permission[] = [
+  'BuiltInFeedPush',
+  'BuiltInFeedAdminister',
+  'FeedView',
+  'BuildInformationPush',
+  'BuildInformationAdminister',
+];
 
 /** Who a credential signs in as (`GET /api/users/me`). */
 export interface FeedUser {

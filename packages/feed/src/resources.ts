@@ -18,6 +18,7 @@ function links(prefix: string, spaceId: string, overwriteMode: boolean): Record<
     Spaces: `${prefix}/api/spaces{/id}{?name,skip,ids,take,partialName}`,
     Packages: `${prefix}/api/${spaceId}/packages{/id}{?nuGetPackageId,filter,latest,skip,take,includeNotes}`,
     PackageUpload: `${prefix}/api/${spaceId}/packages/raw${upload}`,
+    BuildInformation: `${prefix}/api/${spaceId}/build-information{/id}{?filter,packageId,latest,skip,take,overwriteMode}`,
   };
 }
 

@@ -67,6 +67,14 @@ function userRoutes(context: FeedContext, { response }: Exchange, segments: stri
 export async function route(context: FeedContext, exchange: Exchange): Promise<void> {
   const { request, response, url, method } = exchange;
   const { prefix } = context;
+  // OIDC sign-in lives beside /api: the discovery document and the token endpoint.
+  const exchanged = await context.tokenExchange.handle(
+    method,
+    url,
+    request,
+    `${context.secure ? 'https' : 'http'}://${request.headers.host}`,
+  );
+  if (exchanged) return sendJson(response, exchanged.status, exchanged.body);
   if (url.pathname !== `${prefix}/api` && !url.pathname.startsWith(`${prefix}/api/`)) throw notFound();
   const segments = url.pathname
     .slice(prefix.length + '/api'.length)
@@ -76,7 +84,7 @@ export async function route(context: FeedContext, exchange: Exchange): Promise<v
   if (method === 'GET' && segments.length === 0) {
     return sendJson(response, 200, rootDocument(prefix, context.defaultSpace.id, !context.legacy));
   }
-  const grant = authenticate(request, url, context.apiKeys, context.accessTokens);
+  const grant = authenticate(request, url, context.apiKeys, context.accessTokens) ?? context.tokenExchange.grantFor(request);
   if (!grant) throw unauthenticated();
   const visible = context.spaces.filter((space) => grant.spaces === undefined || grant.spaces.includes(space.id));
   if (method === 'GET' && segments[0] === 'spaces') return spaceRoutes(context, exchange, segments, visible);
@@ -91,6 +99,8 @@ export async function route(context: FeedContext, exchange: Exchange): Promise<v
     if (method === 'GET' && rest.length === 0) return sendJson(response, 200, spaceRootDocument(prefix, space.id, !context.legacy));
   }
   if (!space) throw new HttpProblem(404, 'The default space was not found, or you do not have permission to see it.');
+  const info = await context.buildInformation.handle(method, rest, url, request, space.id, grant);
+  if (info) return sendJson(response, info.status, info.body);
   if (rest[0] === 'packages') {
     if (method === 'POST' && rest[1] === 'raw' && rest.length === 2) return uploadPackage(context, exchange, space, grant);
     if (method === 'GET' && rest.length === 1) return listPackages(context, exchange, space, grant);

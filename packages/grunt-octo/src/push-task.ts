@@ -1,18 +1,35 @@
 /// <reference types="grunt" />
-import { type LegacyPushOptions, type PushAllOptions, OctoError, formatBytes, pushAll, resolveConnection, safeUrl } from '@octojs/core';
-import { adapterPushOptions } from '@octojs/core/internal';
+import {
+  type BuildInformation,
+  type LegacyPushOptions,
+  type PushAllOptions,
+  OctoError,
+  formatBytes,
+  pushAll,
+  checkConnection,
+  pushBuildInformationAfterPush,
+  safeUrl,
+} from '@octojs/core';
+import { AFTER_PUSH_SCHEMA, adapterPushOptions } from '@octojs/core/internal';
 import { toGruntError } from './grunt-error.js';
 import { taskOptions } from './task-options.js';
 
 /** Every core push option (and pushAll's concurrency and continueOnError), and the originals' names. */
-export interface PushTaskOptions extends PushAllOptions, LegacyPushOptions {}
+export interface PushTaskOptions extends PushAllOptions, LegacyPushOptions {
+  /** After the pushes, push the packages' build information too: detected from the CI and git (`true`), or as given. */
+  buildInformation?: true | BuildInformation;
+  /** Where git is read for detected build information. Default: the current folder. */
+  cwd?: string;
+}
 
 export async function pushTask(grunt: IGrunt, task: grunt.task.IMultiTask<unknown>): Promise<void> {
   try {
     // Bad options fail the task before anything else is looked at (never a silent success).
-    const options = adapterPushOptions<PushTaskOptions>(`octo-push:${task.target}`, taskOptions<PushTaskOptions>(grunt, task), {
-      all: true,
-    });
+    const { buildInformation, cwd, ...options } = adapterPushOptions<PushTaskOptions>(
+      `octo-push:${task.target}`,
+      taskOptions<PushTaskOptions>(grunt, task),
+      { all: true, extra: AFTER_PUSH_SCHEMA },
+    );
     const files = task.filesSrc.filter((file) => grunt.file.isFile(file));
     if (files.length === 0) {
       const patterns = task.files.flatMap((mapping) => (mapping as { orig?: { src?: string[] } }).orig?.src ?? []).join(', ');
@@ -31,7 +48,7 @@ export async function pushTask(grunt: IGrunt, task: grunt.task.IMultiTask<unknow
         options.onWarning?.(message);
       },
     };
-    const server = safeUrl(resolveConnection({ ...core, onWarning: () => {} }).server.href);
+    const server = safeUrl(checkConnection({ ...core, onWarning: () => {} }).server.href);
     const results = await pushAll(files, {
       ...core,
       onResult: (entry) => {
@@ -45,6 +62,15 @@ export async function pushTask(grunt: IGrunt, task: grunt.task.IMultiTask<unknow
         }
       },
     });
+    if (buildInformation) {
+      const pushed = results.flatMap((entry) => (entry.ok ? [entry] : []));
+      for (const sent of await pushBuildInformationAfterPush(pushed, buildInformation, { ...core, ...(cwd !== undefined && { cwd }) })) {
+        for (const entry of sent.packages) {
+          if (!entry.ok) throw entry.error;
+          grunt.log.ok(`Build information for ${entry.packageId} ${entry.version}${sent.ci ? ` (${sent.ci})` : ''}: ${entry.outcome}`);
+        }
+      }
+    }
     const failed = results.filter((entry) => !entry.ok);
     if (failed.length > 0) {
       throw new Error(`${failed.length} of ${results.length} packages could not be pushed; see the errors above.`);

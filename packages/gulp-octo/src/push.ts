@@ -1,24 +1,31 @@
 import { open } from 'node:fs/promises';
 import type { Readable, Transform } from 'node:stream';
 import {
+  type BuildInformation,
   type LegacyPushOptions,
   OctoError,
   type PushOptions as CorePushOptions,
   formatBytes,
   type PushResult,
   push as pushPackage,
-  resolveConnection,
+  checkConnection,
+  pushBuildInformationAfterPush,
   safeUrl,
   spoolStream,
 } from '@octojs/core';
-import { adapterPushOptions } from '@octojs/core/internal';
+import { AFTER_PUSH_SCHEMA, adapterPushOptions } from '@octojs/core/internal';
 import log from 'fancy-log';
 import { objectTransform } from 'through2';
 import type Vinyl from 'vinyl';
 import { toPluginError } from './plugin-error.js';
 
 /** Every core push option, and the originals' names `host`, `apikey` and `spaceId`. */
-export interface PushOptions extends CorePushOptions, LegacyPushOptions {}
+export interface PushOptions extends CorePushOptions, LegacyPushOptions {
+  /** After each push, push its build information too: detected from the CI and git (`true`), or as given. */
+  buildInformation?: true | BuildInformation;
+  /** Where git is read for detected build information. Default: the file's cwd. */
+  cwd?: string;
+}
 
 /** A buffer read as text (gulp 5 without `encoding: false`) is no longer the file: refuse it rather than push a corrupt package. */
 function checkBuffer(file: Vinyl): void {
@@ -40,9 +47,19 @@ function checkBuffer(file: Vinyl): void {
  */
 export function push(options: PushOptions = {}): Transform {
   let core: CorePushOptions;
+  let buildInformation: PushOptions['buildInformation'];
+  let cwd: string | undefined;
   let server: string;
   try {
-    const checked = adapterPushOptions<PushOptions>('gulp-octo push()', options);
+    const {
+      buildInformation: info,
+      cwd: folder,
+      ...checked
+    } = adapterPushOptions<PushOptions>('gulp-octo push()', options, {
+      extra: AFTER_PUSH_SCHEMA,
+    });
+    buildInformation = info;
+    cwd = folder;
     core = {
       ...checked,
       onWarning: (message) => {
@@ -51,7 +68,7 @@ export function push(options: PushOptions = {}): Transform {
       },
     };
     // Throws for a missing server or key before any file flows; its warnings come again with each push.
-    server = safeUrl(resolveConnection({ ...core, onWarning: () => {} }).server.href);
+    server = safeUrl(checkConnection({ ...core, onWarning: () => {} }).server.href);
   } catch (error) {
     throw toPluginError(error);
   }
@@ -77,6 +94,14 @@ export function push(options: PushOptions = {}): Transform {
     }
     pushed++;
     log(`gulp-octo: pushed '${result.fileName}' (${formatBytes(result.size)}) to ${server}: ${result.outcome}`);
+    if (buildInformation) {
+      for (const sent of await pushBuildInformationAfterPush([result], buildInformation, { ...core, cwd: cwd ?? file.cwd })) {
+        for (const entry of sent.packages) {
+          if (!entry.ok) throw entry.error;
+          log(`gulp-octo: build information for ${entry.packageId} ${entry.version}${sent.ci ? ` (${sent.ci})` : ''}: ${entry.outcome}`);
+        }
+      }
+    }
   };
 
   return objectTransform(

@@ -1,6 +1,7 @@
 import { nearMiss } from '@octojs/core/internal';
 import type { Command } from './args/flags.js';
 import { parseArgs } from './args/parse-args.js';
+import { type BuildInformationReport, infoFailure, runBuildInformation } from './commands/build-information.js';
 import { runPack } from './commands/pack.js';
 import { runPublish } from './commands/publish.js';
 import { runPush } from './commands/push.js';
@@ -12,11 +13,12 @@ import { Console, type Streams } from './output/console.js';
 import { logRequests } from './output/request-log.js';
 import { type Report, summarize } from './output/report.js';
 
-/** Each command's runner; a new command (build-information) is a flag-table entry and a line here. */
-const RUNNERS: Record<Command, (settings: Settings, output: Console, cwd: string) => Promise<Report>> = {
+/** Each command's runner; a new command is a flag-table entry and a line here. */
+const RUNNERS: Record<Command, (settings: Settings, output: Console, cwd: string) => Promise<Report | BuildInformationReport>> = {
   pack: (settings, output) => runPack(settings, output),
   push: (settings, output, cwd) => runPush(settings, output, cwd),
-  publish: (settings, output) => runPublish(settings, output),
+  publish: (settings, output, cwd) => runPublish(settings, output, cwd),
+  'build-information': (settings, output, cwd) => runBuildInformation(settings, output, cwd),
 };
 const COMMANDS = Object.keys(RUNNERS) as Command[];
 
@@ -38,8 +40,8 @@ function commandOf(argv: readonly string[]): { command: Command | 'help' | 'vers
   const guess = nearMiss(first, [...COMMANDS, 'help', 'package']);
   throw new UsageError(`Unknown command "${first}".`, {
     hint: guess
-      ? `Did you mean \`octojs ${guess}\`? Commands: pack, push, publish.`
-      : 'Commands: pack, push, publish; `octojs --help` says more.',
+      ? `Did you mean \`octojs ${guess}\`? Commands: pack, push, publish, build-information.`
+      : 'Commands: pack, push, publish, build-information; `octojs --help` says more.',
   });
 }
 
@@ -110,7 +112,7 @@ export async function main(argv: string[], cwd = process.cwd(), env: NodeJS.Proc
     output.document(report);
     return report.summary.exitCode;
   } catch (error) {
-    const failure = toFailure(error);
+    const failure = command === 'build-information' ? infoFailure(error) : toFailure(error);
     output.failure(failure, error);
     output.document({ command: command ?? null, dryRun, packages: [], summary: summarize([], failure), error: failure });
     return exitCodeOf(failure);

@@ -48,6 +48,8 @@ const SETUP_CODES = new Set([
   'ERR_OCTO_INVALID_VERSION',
   'ERR_OCTO_AMBIGUOUS_NAME',
   'ERR_OCTO_SPACE_NOT_FOUND',
+  // Build information to be read from git, outside any git repository: found before anything was sent.
+  'ERR_OCTO_NOT_GIT',
 ]);
 
 /** 2 for a setup problem found before any work, 1 for an operation that failed. */

@@ -6,6 +6,7 @@ Usage
   octojs pack [basePath] [options]      write <out-folder>/<id>.<version>.<ext>
   octojs push <package...> [options]    push packages (paths or quoted globs, ** allowed)
   octojs publish [basePath] [options]   check everything, pack, then push what was packed
+  octojs build-information --package-id <id> --version <v>   push build information (CI + git)
   octojs <command> --help               the options of one command
   octojs --version                      this tool's version
 
@@ -21,7 +22,20 @@ Exit codes: 0 success; 1 an operation failed; 2 a usage or settings error found 
 (nothing was written, nothing was sent).
 `;
 
-const TITLES = { pack: 'Pack options', push: 'Push options', output: 'Output options' } as const;
+const TITLES = {
+  pack: 'Pack options',
+  push: 'Push options',
+  'build-information': 'Build information options',
+  output: 'Output options',
+} as const;
+
+const ABOUT: Partial<Record<Command, string>> = {
+  'build-information': `Pushes build information (branch, commits, build URL, VCS root) for a package version, one request
+per package id. Without --file it is detected: the CI's own variables (GitHub Actions, GitLab CI,
+Azure DevOps, TeamCity, Jenkins, Bitbucket Pipelines, CircleCI) and git (the commits since the
+previous tag, or since --since, first line of each message). Aliases: build-information upload, push.
+`,
+};
 
 function flagLine(flag: Flag): string {
   const [main, ...aliases] = flag.spellings;
@@ -39,12 +53,14 @@ export function commandHelp(command: Command): string {
     pack: 'octojs pack [basePath] [options]   (also: octojs package zip create)',
     push: 'octojs push <package...> [options]   (also: octojs package upload)',
     publish: 'octojs publish [basePath] [options]',
+    'build-information': 'octojs build-information [upload] --package-id <id> --version <version> [options]',
   }[command];
-  const sections = (['pack', 'push', 'output'] as const)
+  const sections = (['build-information', 'pack', 'push', 'output'] as const)
     .map((group) => {
       const flags = FLAGS.filter((flag) => flag.group === group && flag.commands.includes(command));
       return flags.length === 0 ? '' : `${TITLES[group]}\n${flags.map(flagLine).join('\n')}\n`;
     })
     .filter(Boolean);
-  return `Usage: ${usage}\n\n${sections.join('\n')}`;
+  const about = ABOUT[command];
+  return `Usage: ${usage}\n\n${about ? `${about}\n` : ''}${sections.join('\n')}`;
 }

@@ -74,7 +74,7 @@ describe('octojs flags', () => {
     assert.equal(usage(() => parseArgs('push', ['-server', 'x'])).hint, 'Did you mean --server?');
     assert.match(
       usage(() => parseArgs('pack', ['--api-key', 'x'])).message,
-      /^--api-key is not a flag of octojs pack; push and publish take it\.$/,
+      /^--api-key is not a flag of octojs pack; push, publish and build-information take it\.$/,
     );
     assert.match(usage(() => parseArgs('push', ['--timeout'])).message, /^--timeout needs a value \(<seconds\|hh:mm:ss>\)\.$/);
     assert.match(usage(() => parseArgs('push', ['--api-key', '--server', 'x'])).message, /--api-key needs a value/);
@@ -114,7 +114,7 @@ describe('octojs flags', () => {
 
   it('--help and the README list every flag and every alias; config keys cover every option', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    const help = ['pack', 'push', 'publish'].map((command) => commandHelp(command as 'pack')).join('\n');
+    const help = ['pack', 'push', 'publish', 'build-information'].map((command) => commandHelp(command as 'pack')).join('\n');
     for (const flag of FLAGS) {
       for (const spelling of flag.spellings) {
         assert.ok(help.includes(spelling), `--help lists ${spelling}`);

@@ -10,6 +10,11 @@ export interface ConnectionOptions {
   apiKey?: string;
   /** A bearer access token (OIDC), instead of an API key. Default: OCTOPUS_ACCESS_TOKEN. */
   accessToken?: string;
+  /**
+   * An Octopus service account id for OIDC sign-in from CI, used when no API key or access token is
+   * given: the CI's ID token is exchanged for an access token. Default: OCTOPUS_SERVICE_ACCOUNT_ID.
+   */
+  serviceAccountId?: string;
   /** A space name or id (`Spaces-2`). Default: OCTOPUS_SPACE, else the server's default space. */
   space?: string;
   /** Milliseconds without a byte either way (sending, or waiting for the answer) before an attempt fails. Default: 120000. */
@@ -44,6 +49,7 @@ export const CONNECTION_SCHEMA: OptionSchema = {
   server: { type: 'string' },
   apiKey: { type: 'string' },
   accessToken: { type: 'string' },
+  serviceAccountId: { type: 'string' },
   space: { type: 'string' },
   timeout: { type: 'number', min: 1, max: 2_147_483_647 },
   retries: { type: 'number', min: 0, max: 100, integer: true },

@@ -5,7 +5,8 @@ import { safeUrl } from '../octopus/redact.js';
 import { OctopusSession, type SpaceContext } from '../octopus/session.js';
 import { identityOf } from './local-package.js';
 import { findOnServer } from './pre-check.js';
-import { type OverwriteMode, type PushOptions, checkPushOptions, normalizeOverwriteMode, resolveConnection } from './push-options.js';
+import { resolveConnectionWithOidc } from '../oidc/resolve-connection.js';
+import { type OverwriteMode, type PushOptions, checkPushOptions, normalizeOverwriteMode } from './push-options.js';
 
 /** A package to preview: the path of an existing file, or only the file name of one still to be made. */
 export type PreviewInput = string | { fileName: string };
@@ -44,7 +45,7 @@ export interface PushPreview {
 export async function previewPush(inputs: readonly PreviewInput[], options: PushOptions = {}): Promise<PushPreview> {
   checkPushOptions('previewPush()', options);
   const overwriteMode = normalizeOverwriteMode(options.overwriteMode, options.replace);
-  const connection = resolveConnection(options);
+  const connection = await resolveConnectionWithOidc(options);
   const session = await OctopusSession.create(connection);
   try {
     const space = await session.space();

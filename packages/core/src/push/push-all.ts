@@ -1,6 +1,6 @@
 import { OctoError, asOctoError } from '../errors.js';
-import { resolveConnection } from '../octopus/connection.js';
 import { OctopusSession } from '../octopus/session.js';
+import { resolveConnectionWithOidc } from '../oidc/resolve-connection.js';
 import type { PushInput } from './local-package.js';
 import type { PushResult } from './outcome.js';
 import { PUSH_ALL_SCHEMA, type PushAllOptions, checkPushOptions } from './push-options.js';
@@ -31,7 +31,7 @@ export async function pushAll(inputs: readonly PushInput[], options: PushAllOpti
       hint: 'Pass the packages as an array, e.g. pushAll([file]), or call push(file) for one.',
     });
   }
-  const connection = resolveConnection(options);
+  const connection = await resolveConnectionWithOidc(options);
   const { concurrency: _concurrency, continueOnError: _continue, onResult: _onResult, ...pushOptions } = options;
   const session = await OctopusSession.create(connection).catch((error: unknown) => {
     throw connection.redactor.error(asOctoError(error));

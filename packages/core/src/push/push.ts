@@ -1,6 +1,6 @@
 import { isOctoError, asOctoError } from '../errors.js';
-import { resolveConnection } from '../octopus/connection.js';
 import { OctopusSession } from '../octopus/session.js';
+import { resolveConnectionWithOidc } from '../oidc/resolve-connection.js';
 import { WriteWatermark } from './chunk-buffers.js';
 import { type LocalPackage, type PushInput, localPackage } from './local-package.js';
 import { multipartBody } from './multipart-body.js';
@@ -109,7 +109,7 @@ export async function pushWithSession(session: OctopusSession, input: PushInput,
 /** Pushes one package to an Octopus Server's built-in repository. */
 export async function push(input: PushInput, options: PushOptions = {}): Promise<PushResult> {
   checkPushOptions('push()', options);
-  const connection = resolveConnection(options);
+  const connection = await resolveConnectionWithOidc(options);
   try {
     const session = await OctopusSession.create(connection);
     const result = await pushWithSession(session, input, options).finally(() => session.close());

@@ -4,7 +4,7 @@
  * help line. The parser, the config checker, `--help` and the hint rewriting all read this table, so
  * they cannot disagree.
  */
-export type Command = 'pack' | 'push' | 'publish';
+export type Command = 'pack' | 'push' | 'publish' | 'build-information';
 
 export type FlagType = 'string' | 'strings' | 'boolean';
 
@@ -25,12 +25,14 @@ export interface Flag {
   /** A boolean that also takes `true` / `false` as its next argument (Octopus CLI style). */
   optionalValue?: boolean;
   /** The section of --help it is listed in. */
-  group: 'pack' | 'push' | 'output';
+  group: 'pack' | 'push' | 'build-information' | 'output';
 }
 
-const ALL: readonly Command[] = ['pack', 'push', 'publish'];
+const ALL: readonly Command[] = ['pack', 'push', 'publish', 'build-information'];
 const PACK: readonly Command[] = ['pack', 'publish'];
 const PUSH: readonly Command[] = ['push', 'publish'];
+/** The connection flags: every command that talks to the server. */
+const SERVER: readonly Command[] = ['push', 'publish', 'build-information'];
 
 type Extra = Partial<Pick<Flag, 'value' | 'default' | 'config' | 'optionalValue' | 'commands'>>;
 
@@ -49,6 +51,7 @@ function define(group: Flag['group'], commands: readonly Command[]) {
 const pack = define('pack', PACK);
 const push = define('push', PUSH);
 const output = define('output', ALL);
+const info = define('build-information', ['build-information']);
 
 export const FLAGS: readonly Flag[] = [
   // What goes in the package
@@ -100,13 +103,31 @@ export const FLAGS: readonly Flag[] = [
     commands: ['push'],
     config: false,
   }),
-  push('server', ['--server'], 'string', 'Octopus URL', { value: '<url>', default: 'OCTOPUS_URL, then OCTOPUS_CLI_SERVER' }),
+  push('server', ['--server'], 'string', 'Octopus URL', {
+    value: '<url>',
+    default: 'OCTOPUS_URL, then OCTOPUS_CLI_SERVER',
+    commands: SERVER,
+  }),
   push('apiKey', ['--api-key', '--apiKey'], 'string', 'API key (prefer the environment)', {
     value: '<key>',
     default: 'OCTOPUS_API_KEY, then OCTOPUS_CLI_API_KEY',
+    commands: SERVER,
   }),
-  push('accessToken', ['--access-token'], 'string', 'bearer access token', { value: '<token>', default: 'OCTOPUS_ACCESS_TOKEN' }),
-  push('space', ['--space', '-s'], 'string', 'space', { value: '<name|id>', default: "OCTOPUS_SPACE, else the server's default" }),
+  push('accessToken', ['--access-token'], 'string', 'bearer access token', {
+    value: '<token>',
+    default: 'OCTOPUS_ACCESS_TOKEN',
+    commands: SERVER,
+  }),
+  push('serviceAccountId', ['--service-account-id'], 'string', "sign in with the CI's OIDC ID token as this service account", {
+    value: '<id>',
+    default: 'OCTOPUS_SERVICE_ACCOUNT_ID',
+    commands: SERVER,
+  }),
+  push('space', ['--space', '-s'], 'string', 'space', {
+    value: '<name|id>',
+    default: "OCTOPUS_SPACE, else the server's default",
+    commands: SERVER,
+  }),
   push(
     'overwriteMode',
     ['--overwrite-mode', '--overwritemode'],
@@ -115,13 +136,18 @@ export const FLAGS: readonly Flag[] = [
     {
       value: 'fail|overwrite|ignore',
       default: 'fail',
+      commands: SERVER,
     },
   ),
   // The Octopus CLI's `--overwrite <mode>`; under pack and publish, --overwrite is Octo.exe's "replace the package file".
   push('overwriteMode', ['--overwrite'], 'string', 'same as --overwrite-mode (Octopus CLI)', { value: '<mode>', commands: ['push'] }),
   push('replace', ['--replace-existing', '--replace'], 'boolean', 'same as --overwrite-mode overwrite (Octo.exe)'),
-  push('timeout', ['--timeout'], 'string', 'inactivity and answer timeout', { value: '<seconds|hh:mm:ss>', default: '120' }),
-  push('retries', ['--retries'], 'string', 'retries on network errors, 408, 429, 5xx', { value: '<n>', default: '3' }),
+  push('timeout', ['--timeout'], 'string', 'inactivity and answer timeout', {
+    value: '<seconds|hh:mm:ss>',
+    default: '120',
+    commands: SERVER,
+  }),
+  push('retries', ['--retries'], 'string', 'retries on network errors, 408, 429, 5xx', { value: '<n>', default: '3', commands: SERVER }),
   push('concurrency', ['--concurrency'], 'string', 'packages uploaded at once', { value: '<n>', default: '2' }),
   push('continueOnError', ['--continue-on-error'], 'boolean', 'push the rest after a failure (default: stop new uploads at the first)'),
   push(
@@ -133,13 +159,39 @@ export const FLAGS: readonly Flag[] = [
       optionalValue: true,
     },
   ),
-  push('proxy', ['--proxy'], 'string', 'proxy', { value: '<url>', default: 'HTTPS_PROXY / HTTP_PROXY, NO_PROXY honoured' }),
-  push('proxyUser', ['--proxy-user', '--proxyUser'], 'string', "the proxy's user name", { value: '<user>' }),
+  push('proxy', ['--proxy'], 'string', 'proxy', {
+    value: '<url>',
+    default: 'HTTPS_PROXY / HTTP_PROXY, NO_PROXY honoured',
+    commands: SERVER,
+  }),
+  push('proxyUser', ['--proxy-user', '--proxyUser'], 'string', "the proxy's user name", { value: '<user>', commands: SERVER }),
   push('proxyPass', ['--proxy-pass', '--proxyPass'], 'string', "the proxy's password (prefer the proxy URL in HTTPS_PROXY)", {
     value: '<password>',
+    commands: SERVER,
   }),
-  push('caFile', ['--ca-file'], 'string', 'PEM CA certificates to trust', { value: '<file>' }),
-  push('insecure', ['--insecure', '--ignore-ssl-errors', '--ignoreSslErrors'], 'boolean', 'do not verify TLS certificates (warns)'),
+  push('caFile', ['--ca-file'], 'string', 'PEM CA certificates to trust', { value: '<file>', commands: SERVER }),
+  push('insecure', ['--insecure', '--ignore-ssl-errors', '--ignoreSslErrors'], 'boolean', 'do not verify TLS certificates (warns)', {
+    commands: SERVER,
+  }),
+  push('buildInformation', ['--build-information'], 'boolean', "then push the packages' build information (detected from the CI and git)"),
+  push('noCiSummary', ['--no-ci-summary'], 'boolean', 'no GitHub Actions job summary or ::error:: annotations', { commands: SERVER }),
+
+  // Build information (octojs build-information)
+  info('packageIds', ['--package-id', '-p'], 'strings', 'package id, repeatable (required)', { value: '<id>', config: false }),
+  info('version', ['--version'], 'string', 'package version (required)', { value: '<version>', config: false }),
+  info('file', ['--file'], 'string', "a JSON file in Octo.exe's format (OctopusBuildInformation) instead of detecting", {
+    value: '<file>',
+    config: false,
+  }),
+  info('since', ['--since'], 'string', 'list the commits after this commit, tag or ref', {
+    value: '<commit>',
+    default: 'the previous tag',
+    config: false,
+  }),
+  info('maxCommits', ['--max-commits'], 'string', 'at most this many commits, newest first (warns past it)', {
+    value: '<n>',
+    default: '100',
+  }),
 
   // How it reports
   output('dryRun', ['--dry-run'], 'boolean', 'say what would be packed and pushed where; write and send nothing', { config: false }),

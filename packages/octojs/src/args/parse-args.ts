@@ -80,11 +80,16 @@ function booleanValue(name: string, text: string): boolean {
   throw new UsageError(`${name} is a switch; it takes true or false, not "${text}".`, { hint: `Give ${name} alone, or ${name}=false.` });
 }
 
+/** `push`, `push and publish`, `push, publish and build-information`. */
+function listed(items: readonly string[]): string {
+  return items.length <= 2 ? items.join(' and ') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
 function unknownFlag(command: Command, name: string): UsageError {
   const elsewhere = FLAGS.find((flag) => flag.spellings.some((spelling) => spellingKey(spelling) === spellingKey(name)));
   if (elsewhere) {
     return new UsageError(
-      `${name} is not a flag of octojs ${command}; ${elsewhere.commands.join(' and ')} take${elsewhere.commands.length === 1 ? 's' : ''} it.`,
+      `${name} is not a flag of octojs ${command}; ${listed(elsewhere.commands)} take${elsewhere.commands.length === 1 ? 's' : ''} it.`,
       {
         hint: `Run \`octojs ${command} --help\` for its flags.`,
       },

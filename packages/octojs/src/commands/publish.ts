@@ -4,6 +4,7 @@ import { toFailure } from '../errors.js';
 import type { Console } from '../output/console.js';
 import { pushSha1 } from '../output/core-fields.js';
 import { type PackageReport, type Report, summarize, withoutPlan } from '../output/report.js';
+import { afterPush } from './build-information-push.js';
 import { packPlanned, planEntry, printPlan } from './pack.js';
 import { conflict, describeExpected, expectedOutcome, onceWarner, preflight, uploadOptions } from './push-checks.js';
 
@@ -12,7 +13,7 @@ import { conflict, describeExpected, expectedOutcome, onceWarner, preflight, upl
  * sending nothing: the package's identity and contents, the output file, the push settings, the
  * server and space, and whether the version is already there.
  */
-export async function runPublish(settings: Settings, output: Console): Promise<Report> {
+export async function runPublish(settings: Settings, output: Console, cwd: string): Promise<Report> {
   const base = { command: 'publish' as const, dryRun: settings.dryRun };
   const plan = await planPackage(settings.pack);
   const entry: PackageReport = planEntry(plan, settings.pack.overwrite === true);
@@ -80,5 +81,8 @@ export async function runPublish(settings: Settings, output: Console): Promise<R
   }
   result.seconds = (Date.now() - started) / 1000;
   output.result(result);
-  return report(result);
+  const done = report(result);
+  const after = await afterPush([result], settings, output, cwd);
+  if (after.failed) done.summary.exitCode = 1;
+  return { ...done, ...(after.buildInformation && { buildInformation: after.buildInformation }) };
 }

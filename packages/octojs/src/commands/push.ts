@@ -6,6 +6,7 @@ import { UsageError, toFailure } from '../errors.js';
 import type { Console } from '../output/console.js';
 import { pushFileName, pushSha1 } from '../output/core-fields.js';
 import { type PackageReport, type Report, type Summary, packageEntry, summarize } from '../output/report.js';
+import { afterPush } from './build-information-push.js';
 import { conflict, describeExpected, expectedOutcome, onceWarner, preflight, uploadOptions } from './push-checks.js';
 
 export async function runPush(settings: Settings, output: Console, cwd: string): Promise<Report> {
@@ -47,7 +48,9 @@ export async function runPush(settings: Settings, output: Console, cwd: string):
   if (!failedEarly || settings.continueOnError) await upload(entries, settings, output, warn);
   const summary = summarize(entries);
   printSummary(output, summary);
-  return { ...base, ...where, packages: entries, summary };
+  const after = await afterPush(entries, settings, output, cwd);
+  if (after.failed) summary.exitCode = 1;
+  return { ...base, ...where, packages: entries, ...(after.buildInformation && { buildInformation: after.buildInformation }), summary };
 }
 
 /** An entry for each package given, in order: a glob that matched nothing is a failure of its own. */

@@ -36,6 +36,21 @@ export interface Settings {
   packages: string[];
   pack: CliPackOptions;
   push: PushOptions;
+  /** push and publish: then push the packages' build information (`--build-information`). */
+  buildInformation: boolean;
+  /** In GitHub Actions: a job summary and `::error::` annotations (off with `--no-ci-summary`). */
+  ciSummary: boolean;
+  /** The build-information command's own settings. */
+  info: BuildInformationSettings;
+}
+
+export interface BuildInformationSettings {
+  packageIds: string[];
+  version: string | undefined;
+  /** An Octo.exe build information JSON file (absolute), instead of detecting. */
+  file: string | undefined;
+  since: string | undefined;
+  maxCommits: number | undefined;
 }
 
 /** A value from the command line, else from the config file, with how to name it in a message. */
@@ -77,8 +92,35 @@ export function resolveSettings(command: Command, args: ParsedArgs, config: Conf
     continueOnError: isOn('continueOnError'),
     concurrency: concurrency ? Math.max(1, wholeNumber(concurrency.where, concurrency.value)) : 2,
     packages: [...((args.values.packages as string[] | undefined) ?? []), ...(command === 'push' ? args.positionals : [])],
-    pack: command === 'push' ? {} : packOptions(args, get, isOn, cwd),
+    pack: command === 'push' || command === 'build-information' ? {} : packOptions(args, get, isOn, cwd),
     push: command === 'pack' ? {} : pushOptions(get, isOn, cwd, env),
+    buildInformation: isOn('buildInformation'),
+    ciSummary: !isOn('noCiSummary'),
+    info:
+      command === 'build-information'
+        ? infoOptions(args, get, cwd)
+        : { packageIds: [], version: undefined, file: undefined, since: undefined, maxCommits: undefined },
+  };
+}
+
+/** `octojs build-information [upload|push] --package-id … --version …`. */
+function infoOptions(args: ParsedArgs, get: Get, cwd: string): BuildInformationSettings {
+  const [sub, ...more] = args.positionals;
+  if (more.length > 0 || (sub !== undefined && sub !== 'upload' && sub !== 'push')) {
+    throw new UsageError(`build-information takes no paths; "${args.positionals.join(' ')}" is not a subcommand (use upload, or nothing).`);
+  }
+  const packageIds = [...new Set((args.values.packageIds as string[] | undefined) ?? [])];
+  if (packageIds.length === 0) throw new UsageError('build-information needs --package-id <id> (repeatable).');
+  const version = text(get('version'));
+  if (version === undefined) throw new UsageError('build-information needs --version <version>.');
+  const file = text(get('file'));
+  const maxCommits = get('maxCommits');
+  return {
+    packageIds,
+    version,
+    file: file === undefined ? undefined : localPath(cwd, file),
+    since: text(get('since')),
+    maxCommits: maxCommits ? Math.max(1, wholeNumber(maxCommits.where, maxCommits.value)) : undefined,
   };
 }
 
@@ -137,7 +179,7 @@ function pushOptions(get: Get, isOn: (key: string) => boolean, cwd: string, env:
     });
   }
   const options: PushOptions = { userAgent: `octojs-cli/${VERSION}`, env: connectionEnv(get, env) };
-  for (const key of ['server', 'apiKey', 'accessToken', 'space'] as const) {
+  for (const key of ['server', 'apiKey', 'accessToken', 'serviceAccountId', 'space'] as const) {
     // From the command line only: the environment comes next, then the config file (see connectionEnv).
     const found = get(key);
     if (found && !found.fromConfig) options[key] = String(found.value);
@@ -185,6 +227,7 @@ function connectionEnv(get: Get, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   set('OCTOPUS_API_KEY', pick(env.OCTOPUS_API_KEY, env.OCTOPUS_CLI_API_KEY, fromConfig('apiKey')));
   set('OCTOPUS_ACCESS_TOKEN', pick(env.OCTOPUS_ACCESS_TOKEN, fromConfig('accessToken')));
   set('OCTOPUS_SPACE', pick(env.OCTOPUS_SPACE, fromConfig('space')));
+  set('OCTOPUS_SERVICE_ACCOUNT_ID', pick(env.OCTOPUS_SERVICE_ACCOUNT_ID, fromConfig('serviceAccountId')));
   return result;
 }
 

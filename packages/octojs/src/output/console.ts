@@ -3,7 +3,7 @@ import type { Verbosity } from '../args/values.js';
 import type { OutputFormat } from '../config/settings.js';
 import type { Failure } from '../errors.js';
 import { UploadProgress } from './progress.js';
-import type { PackageReport, Report } from './report.js';
+import type { PackageReport } from './report.js';
 
 export interface Streams {
   stdout: NodeJS.WritableStream;
@@ -96,7 +96,7 @@ export class Console {
   }
 
   /** The JSON document, with --json. */
-  document(report: Report): void {
+  document(report: object): void {
     if (this.format === 'json') this.#io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   }
 

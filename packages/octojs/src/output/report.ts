@@ -56,6 +56,8 @@ export interface Report {
   spaceId?: string | null;
   overwriteMode?: string;
   packages: PackageReport[];
+  /** push and publish with `--build-information`: one entry per package id (`packageId`, `version`, `outcome`). */
+  buildInformation?: unknown[];
   summary: Summary;
   /** Set when the command failed as a whole (usage, settings, the server unreachable): no package was attempted. */
   error?: Failure;
