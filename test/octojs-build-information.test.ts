@@ -96,7 +96,7 @@ describe('octojs build-information', () => {
     const again = await octojs(args, { cwd: repo.dir, env: githubEnv(summary) });
     assert.equal(again.code, 1);
     assert.match(again.stderr, /failed build information Acme\.Web 1\.0\.0: ERR_OCTO_CONFLICT/);
-    assert.match(again.stderr, /hint: Push with --overwrite-mode OverwriteExisting \(overwrite\) to replace it/);
+    assert.match(again.stderr, /hint: Push with `--overwrite-mode` OverwriteExisting \(overwrite\) to replace it/);
     assert.match(
       again.stdout,
       /^::error title=Acme\.Web 1\.0\.0%3A ERR_OCTO_CONFLICT::Build information for Acme\.Web 1\.0\.0 already exists/m,
@@ -137,7 +137,7 @@ describe('octojs build-information', () => {
     assert.equal(doc.dryRun, true);
     assert.equal(doc.buildInformation.buildEnvironment, 'Local');
     assert.equal(doc.buildInformation.commits.length, 1);
-    assert.match(run.stderr, /More than 1 commits since v1\.0\.0: only the newest 1 are sent \(--max-commits raises the bound\)/);
+    assert.match(run.stderr, /More than 1 commits since v1\.0\.0: only the newest 1 are sent \(`--max-commits` raises the bound\)/);
     assert.equal(feed.requests.length, 0);
   });
 
