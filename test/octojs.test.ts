@@ -277,7 +277,7 @@ describe('octojs command line', () => {
     assert.equal(unknown.stderr, 'error ERR_OCTO_USAGE: octojs pack has no flag --out-foldr.\n  hint: Did you mean --out-folder?\n');
     const elsewhere = await octojs(['pack', '--server', 'x'], { cwd: app });
     assert.equal(elsewhere.code, 2);
-    assert.match(elsewhere.stderr, /--server is not a flag of octojs pack; push and publish take it/);
+    assert.match(elsewhere.stderr, /--server is not a flag of octojs pack; push, publish and build-information take it/);
     const command = await octojs(['pubish'], { cwd: app });
     assert.equal(command.code, 2);
     assert.match(command.stderr, /Unknown command "pubish"\.\n {2}hint: Did you mean `octojs publish`\?/);

@@ -16,7 +16,8 @@ Usage
 Keep secrets out of the command line: set OCTOPUS_URL, OCTOPUS_API_KEY (or OCTOPUS_ACCESS_TOKEN)
 and OCTOPUS_SPACE in the environment (Octo.exe's OCTOPUS_CLI_SERVER and OCTOPUS_CLI_API_KEY are read
 after them). Defaults may also come from .octojsrc.json or an "octojs" section in package.json, with
-the flags' names in camelCase (outFolder, overwriteMode, ...).
+the flags' names in camelCase (outFolder, overwriteMode, ...). From CI, sign in without any key:
+set OCTOPUS_SERVICE_ACCOUNT_ID (or --service-account-id) and the CI's OIDC ID token is exchanged.
 
 Exit codes: 0 success; 1 an operation failed; 2 a usage or settings error found before any work
 (nothing was written, nothing was sent).
