@@ -31,10 +31,25 @@ const KEY = 'API-BENCHPUSH000000000000000000';
 const node = process.execPath;
 const peers = path.join(ROOT, 'bench/peers');
 
-/** A package-sized file of random bytes (a zip's content does not matter to an upload), and its SHA-1. */
+/** A zip's local-header magic: push checks a `.zip` starts with it before sending anything. */
+const ZIP_MAGIC = Buffer.from('PK\x03\x04', 'latin1');
+
+function startsAsZip(file: string): boolean {
+  const head = Buffer.alloc(4);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, head, 0, 4, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return head.equals(ZIP_MAGIC);
+}
+
+/** A package-sized file of random bytes after a zip's magic (the rest does not matter to an upload), and its SHA-1. */
 function makePackage(folder: string, gib: number): { file: string; sha1: string } {
   const file = path.join(folder, `source-${gib}g.bin`);
-  if (!existsSync(file) || statSync(file).size !== gib * 1024 ** 3 || !existsSync(`${file}.sha1`)) writePackage(file, gib);
+  const fresh = existsSync(file) && statSync(file).size === gib * 1024 ** 3 && existsSync(`${file}.sha1`) && startsAsZip(file);
+  if (!fresh) writePackage(file, gib);
   return { file, sha1: readFileSync(`${file}.sha1`, 'utf8') };
 }
 
@@ -46,7 +61,8 @@ function writePackage(file: string, gib: number): void {
   const block = randomBytes(64 * 1024 * 1024);
   try {
     for (let written = 0; written < gib * 1024 ** 3; written += block.length) {
-      block.writeUInt32LE(written / block.length, 0); // no two blocks alike
+      ZIP_MAGIC.copy(block, 0);
+      block.writeUInt32LE(written / block.length, 4); // no two blocks alike
       writeSync(fd, block);
       hash.update(block);
     }

@@ -36,7 +36,18 @@ export type OctoErrorCode =
   | 'ERR_OCTO_TLS'
   | 'ERR_OCTO_SERVER'
   | 'ERR_OCTO_NOT_OCTOPUS'
-  | 'ERR_OCTO_REDIRECT';
+  | 'ERR_OCTO_REDIRECT'
+  /** A 404 for an address that is not a space (an unknown space is ERR_OCTO_SPACE_NOT_FOUND). */
+  | 'ERR_OCTO_NOT_FOUND'
+  /** A link of the server's documents points to another scheme, host or port: not followed. */
+  | 'ERR_OCTO_FOREIGN_LINK'
+  // Anywhere
+  /** A feature not built yet (NuPkg, delta compression). */
+  | 'ERR_OCTO_NOT_SUPPORTED'
+  /** SIGINT or SIGTERM during an operation. */
+  | 'ERR_OCTO_INTERRUPTED'
+  /** A bug of ours: please report it. */
+  | 'ERR_OCTO_INTERNAL';
 
 export interface OctoErrorDetails {
   hint: string;
@@ -100,6 +111,15 @@ export class OctoError extends Error {
 
 export function isOctoError(error: unknown): error is OctoError {
   return error instanceof OctoError;
+}
+
+/** Any failure as an OctoError: ours as they are, anything else (a bug of ours) as ERR_OCTO_INTERNAL with it as the cause. */
+export function asOctoError(error: unknown): OctoError {
+  if (isOctoError(error)) return error;
+  return new OctoError('ERR_OCTO_INTERNAL', `An internal error: ${(error as Error)?.message ?? String(error)}.`, {
+    hint: 'This is a bug in octojs; please report it with the cause below.',
+    cause: error,
+  });
 }
 
 /** Maps a Node file-system error met while writing a package to an OctoError. */

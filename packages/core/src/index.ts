@@ -33,6 +33,7 @@ export { formatBytes } from './format-bytes.js';
 export { DEFAULT_COMPRESSION_LEVEL, normalizeCompressionLevel, resolveMtime } from './options/values.js';
 export {
   type PushOptions,
+  type PushAllOptions,
   type ConnectionOptions,
   type OverwriteMode,
   type OverwriteModeInput,
@@ -41,7 +42,8 @@ export {
   resolveConnection,
 } from './push/push-options.js';
 export { type PushInput, type PushResult, type PushOutcome, push } from './push/push.js';
-export { type PushAllOptions, type PushAllEntry, pushAll } from './push/push-all.js';
-export { safeUrl } from './push/http-errors.js';
+export { type PushAllEntry, pushAll } from './push/push-all.js';
+export { safeUrl } from './octopus/redact.js';
+export { DEFAULT_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_DELAY } from './octopus/connection.js';
 export { type SpooledFile, spoolStream } from './push/spool-stream.js';
 export { type LegacyPushOptions, fromLegacyOptions } from './push/legacy-options.js';

@@ -5,3 +5,8 @@
 export { type OptionRule, type OptionSchema, checkOptions, describe } from './options/check-options.js';
 export { nearMiss } from './options/near-miss.js';
 export { trackTemporary, trackedTemporaries } from './temporary-files.js';
+export { checkPushOptions, PUSH_SCHEMA, PUSH_ALL_SCHEMA } from './push/push-options.js';
+export { Redactor } from './octopus/redact.js';
+export { parseServerUrl } from './octopus/server-url.js';
+export { OctopusSession } from './octopus/session.js';
+export { adapterPushOptions } from './push/legacy-options.js';

@@ -15,6 +15,10 @@ function* chunksOf(data: Buffer, size: number): Generator<Buffer> {
   for (let offset = 0; offset < data.length; offset += size) yield data.subarray(offset, offset + size);
 }
 
+/** A zip's local-header magic: push checks that a `.zip` starts with it before sending anything. */
+const ZIP_MAGIC = Buffer.from('PK\x03\x04', 'latin1');
+const asZip = (data: Buffer): Buffer => (ZIP_MAGIC.copy(data), data);
+
 const PUSH_KEY = 'API-PUSHONLY0000000000000000000';
 const ADMIN_KEY = 'API-ADMIN00000000000000000000000';
 const BLIND_KEY = 'API-BLIND00000000000000000000000';
@@ -298,7 +302,7 @@ describe('push()', () => {
 
     it('a package stream that fails or falls short is ERR_OCTO_UNREADABLE_FILE, and nothing is stored', async () => {
       async function* failing(): AsyncGenerator<Buffer> {
-        yield Buffer.alloc(1000, 1);
+        yield asZip(Buffer.alloc(1000, 1));
         throw new Error('disk went away');
       }
       await assert.rejects(
@@ -373,7 +377,7 @@ describe('push()', () => {
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const { port } = server.address() as net.AddressInfo;
       const big = path.join(tmp.path, 'Acme.Big.1.0.0.zip');
-      writeFileSync(big, Buffer.alloc(64 * 1024 * 1024, 1));
+      writeFileSync(big, asZip(Buffer.alloc(64 * 1024 * 1024, 1)));
       await start();
       try {
         await assert.rejects(
@@ -424,6 +428,7 @@ describe('push()', () => {
     it('pushes a stream whose chunks are larger than a MB, byte for byte', async () => {
       const data = Buffer.alloc(5 * 1024 * 1024 + 333);
       for (let index = 0; index < data.length; index++) data[index] = (index * 31) % 251;
+      asZip(data);
       const result = await push({ stream: Readable.from(chunksOf(data, 3_000_001)), name: 'Acme.Chunks.1.0.0.zip' }, options());
       assert.equal(result.size, data.length);
       assert.deepEqual(readFileSync(feed.packagePath(feed.packages()[0]!)), data);
@@ -432,6 +437,7 @@ describe('push()', () => {
     it('with retries: 0, sends a stream once and keeps no copy; the default keeps one while sending', async () => {
       const data = Buffer.alloc(3 * 1024 * 1024 + 17);
       for (let index = 0; index < data.length; index++) data[index] = (index * 7) % 253;
+      asZip(data);
       const before = new Set(readdirSync(os.tmpdir()));
       const spools = (): string[] => readdirSync(os.tmpdir()).filter((name) => !before.has(name) && name.startsWith('octojs-push-'));
       const seen = { once: 0, copied: 0 };
@@ -469,7 +475,7 @@ describe('push()', () => {
 
     it('with retries: 0, hashes an unsent stream for IgnoreIfExists, and leaves the hash out when nobody can tell it', async () => {
       await push(zip, options());
-      const other = Buffer.from('not the same bytes');
+      const other = Buffer.concat([ZIP_MAGIC, Buffer.from('not the same bytes')]);
       const ignored = await push(
         { stream: Readable.from([other]), name: path.basename(zip) },
         options({ retries: 0, overwriteMode: 'ignore' }),
@@ -606,7 +612,7 @@ describe('push()', () => {
         assert.match(tunnels[0]!, /^\S+ Basic /, 'proxy credentials are sent');
         // Megabytes through TLS inside the tunnel arrive byte for byte.
         const big = path.join(tmp.path, 'Acme.Tunnel.1.0.0.zip');
-        writeFileSync(big, randomBytes(12 * 1024 * 1024 + 5));
+        writeFileSync(big, asZip(randomBytes(12 * 1024 * 1024 + 5)));
         const tunnelled = await push(big, options({ ca: certs.ca, proxy: proxyUrl }));
         assert.equal(tunnelled.hash, createHash('sha1').update(readFileSync(big)).digest('hex'));
         const stored = feed.packages().find((record) => record.packageId === 'Acme.Tunnel')!;

@@ -1,14 +1,6 @@
 /// <reference types="grunt" />
-import {
-  type LegacyPushOptions,
-  type PushAllOptions,
-  OctoError,
-  formatBytes,
-  fromLegacyOptions,
-  pushAll,
-  resolveConnection,
-  safeUrl,
-} from '@octojs/core';
+import { type LegacyPushOptions, type PushAllOptions, OctoError, formatBytes, pushAll, resolveConnection, safeUrl } from '@octojs/core';
+import { adapterPushOptions } from '@octojs/core/internal';
 import { toGruntError } from './grunt-error.js';
 import { taskOptions } from './task-options.js';
 
@@ -17,7 +9,10 @@ export interface PushTaskOptions extends PushAllOptions, LegacyPushOptions {}
 
 export async function pushTask(grunt: IGrunt, task: grunt.task.IMultiTask<unknown>): Promise<void> {
   try {
-    const options = taskOptions<PushTaskOptions>(grunt, task);
+    // Bad options fail the task before anything else is looked at (never a silent success).
+    const options = adapterPushOptions<PushTaskOptions>(`octo-push:${task.target}`, taskOptions<PushTaskOptions>(grunt, task), {
+      all: true,
+    });
     const files = task.filesSrc.filter((file) => grunt.file.isFile(file));
     if (files.length === 0) {
       const patterns = task.files.flatMap((mapping) => (mapping as { orig?: { src?: string[] } }).orig?.src ?? []).join(', ');
@@ -25,22 +20,25 @@ export async function pushTask(grunt: IGrunt, task: grunt.task.IMultiTask<unknow
         'ERR_OCTO_PACKAGE_NOT_FOUND',
         `octo-push:${task.target}: no package file matched ${patterns || 'src'}, so nothing was pushed.`,
         {
-          hint: 'Check the src globs (relative to the Gruntfile), and that octo-pack ran before octo-push.',
+          hint: 'Check the `src` globs (relative to the Gruntfile), and that octo-pack ran before octo-push.',
         },
       );
     }
     const core: PushAllOptions = {
-      ...fromLegacyOptions(options),
-      onWarning: (message) => grunt.log.warn(message),
+      ...options,
+      onWarning: (message) => {
+        grunt.log.warn(message);
+        options.onWarning?.(message);
+      },
     };
     const server = safeUrl(resolveConnection({ ...core, onWarning: () => {} }).server.href);
     const results = await pushAll(files, {
       ...core,
       onResult: (entry) => {
         if (entry.ok) {
-          grunt.log.ok(`Pushed ${entry.name} (${formatBytes(entry.size)}) to ${server}: ${entry.outcome}`);
+          grunt.log.ok(`Pushed ${entry.fileName} (${formatBytes(entry.size)}) to ${server}: ${entry.outcome}`);
           grunt.log.verbose.writeln(
-            `  ${entry.packageId} ${entry.version}, SHA-1 ${entry.hash}, space ${entry.spaceId ?? 'default'}, ${entry.attempts} attempt(s)`,
+            `  ${entry.packageId} ${entry.version}, SHA-1 ${entry.sha1}, space ${entry.spaceId ?? 'default'}, ${entry.attempts} attempt(s)`,
           );
         } else {
           grunt.log.error(`${entry.file}: ${entry.error.message}`);

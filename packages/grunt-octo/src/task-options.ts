@@ -1,4 +1,5 @@
 /// <reference types="grunt" />
+import { safeUrl } from '@octojs/core';
 
 const SECRETS = ['apiKey', 'apikey', 'accessToken'];
 
@@ -20,6 +21,8 @@ export function taskOptions<T extends object>(grunt: IGrunt, task: grunt.task.IM
   } as T;
   const shown: Record<string, unknown> = { ...(options as Record<string, unknown>) };
   for (const key of SECRETS) if (shown[key] !== undefined) shown[key] = '***';
+  // A server URL may carry the key in its query (`?apikey=API-…`, as Octopus accepts it).
+  for (const key of ['server', 'host']) if (typeof shown[key] === 'string') shown[key] = safeUrl(shown[key]);
   if (typeof shown.proxy === 'string') shown.proxy = shown.proxy.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
   (grunt.log.verbose as unknown as FlagWriter).writeflags(shown, 'Options');
   return options;

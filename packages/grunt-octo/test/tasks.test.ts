@@ -137,6 +137,30 @@ describe('grunt-octo', () => {
       assert.match(result.stdout, /no package file matched nowhere\/\*\.zip, so nothing was pushed/);
     });
 
+    it('fails on bad options (never a silent success), naming the option and the near miss', async () => {
+      const cases: [object, RegExp][] = [
+        [{ concurrency: 'two' }, /`concurrency`/],
+        [{ insecure: 'false' }, /`insecure`/],
+        [{ overwritemode: 'ignore' }, /Did you mean `overwriteMode`\?/],
+      ];
+      for (const [extra, expected] of cases) {
+        const config = { 'octo-push': { all: { options: { host: feed.url, apiKey: KEY, ...extra }, src: ['bin/*.zip'] } } };
+        const result = await grunt(tmp.path, config, ['octo-push:all']);
+        assert.equal(result.code, 3, result.stdout);
+        assert.match(result.stdout, /ERR_OCTO_INVALID_OPTION/);
+        assert.match(result.stdout, expected);
+      }
+      assert.equal(feed.requests.length, 0);
+    });
+
+    it('takes the key from the server URL query and never prints it, even under --verbose', async () => {
+      const config = { 'octo-push': { all: { options: { server: `${feed.url}?apikey=${KEY}` }, src: ['bin/*.zip'] } } };
+      const result = await grunt(tmp.path, config, ['octo-push:all', '--verbose']);
+      assert.equal(result.code, 0, result.stdout);
+      assert.match(result.stdout, /Pushed Acme\.One\.1\.0\.0\.zip/);
+      assert.ok(!(result.stdout + result.stderr).includes(KEY));
+    });
+
     it("fails with the server's message on a conflict and a wrong key, never printing the key", async () => {
       const config = { 'octo-push': { all: { options: { server: feed.url }, src: ['bin/Acme.One.1.0.0.zip'] } } };
       assert.equal((await grunt(tmp.path, config, ['octo-push:all'], { OCTOPUS_API_KEY: KEY })).code, 0);

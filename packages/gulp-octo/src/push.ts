@@ -2,16 +2,16 @@ import { open } from 'node:fs/promises';
 import type { Readable, Transform } from 'node:stream';
 import {
   type LegacyPushOptions,
+  OctoError,
   type PushOptions as CorePushOptions,
   formatBytes,
-  fromLegacyOptions,
   type PushResult,
-  normalizeOverwriteMode,
   push as pushPackage,
   resolveConnection,
   safeUrl,
   spoolStream,
 } from '@octojs/core';
+import { adapterPushOptions } from '@octojs/core/internal';
 import log from 'fancy-log';
 import { objectTransform } from 'through2';
 import type Vinyl from 'vinyl';
@@ -20,30 +20,47 @@ import { toPluginError } from './plugin-error.js';
 /** Every core push option, and the originals' names `host`, `apikey` and `spaceId`. */
 export interface PushOptions extends CorePushOptions, LegacyPushOptions {}
 
+/** A buffer read as text (gulp 5 without `encoding: false`) is no longer the file: refuse it rather than push a corrupt package. */
+function checkBuffer(file: Vinyl): void {
+  const size = file.stat?.size;
+  const length = (file.contents as Buffer).byteLength;
+  if (typeof size === 'number' && size !== length) {
+    throw new OctoError(
+      'ERR_OCTO_UNREADABLE_FILE',
+      `${file.relative} holds ${length} bytes but the file on disk has ${size}: it was read as text, which corrupts a package.`,
+      { hint: "Read packages as bytes: gulp.src('bin/*.zip', { encoding: false }).", path: file.path },
+    );
+  }
+}
+
 /**
  * Pushes each package that passes through to Octopus, then passes it on unchanged, so that
- * `.pipe(gulp.dest('bin'))` can follow. Options are checked when the stream is made.
+ * `.pipe(gulp.dest('bin'))` can follow. Options are checked when the stream is made; a stage that
+ * receives no package fails, as grunt's octo-push and `octojs push` do.
  */
 export function push(options: PushOptions = {}): Transform {
-  const core: CorePushOptions = {
-    ...fromLegacyOptions(options),
-    onWarning: (message) => {
-      log.warn(`gulp-octo: ${message}`);
-      options.onWarning?.(message);
-    },
-  };
+  let core: CorePushOptions;
   let server: string;
   try {
-    normalizeOverwriteMode(core.overwriteMode as string | undefined, core.replace);
+    const checked = adapterPushOptions<PushOptions>('gulp-octo push()', options);
+    core = {
+      ...checked,
+      onWarning: (message) => {
+        log.warn(`gulp-octo: ${message}`);
+        options.onWarning?.(message);
+      },
+    };
     // Throws for a missing server or key before any file flows; its warnings come again with each push.
     server = safeUrl(resolveConnection({ ...core, onWarning: () => {} }).server.href);
   } catch (error) {
     throw toPluginError(error);
   }
+  let pushed = 0;
 
   const pushFile = async (file: Vinyl): Promise<void> => {
     let result: PushResult;
     if (file.isBuffer()) {
+      checkBuffer(file);
       result = await pushPackage({ data: file.contents, name: file.basename }, core);
     } else if (file.isStream()) {
       // A stream has no length and cannot be read twice: spool it, push the file, and pass its bytes on.
@@ -58,11 +75,22 @@ export function push(options: PushOptions = {}): Transform {
     } else {
       return; // folders and files that were not read have nothing to push
     }
-    log(`gulp-octo: pushed '${result.name}' (${formatBytes(result.size)}) to ${server}: ${result.outcome}`);
+    pushed++;
+    log(`gulp-octo: pushed '${result.fileName}' (${formatBytes(result.size)}) to ${server}: ${result.outcome}`);
   };
 
-  return objectTransform(async (file: Vinyl) => {
-    await pushFile(file).catch((error: unknown) => Promise.reject(toPluginError(error, file.path)));
-    return file;
-  }) as unknown as Transform;
+  return objectTransform(
+    async (file: Vinyl) => {
+      await pushFile(file).catch((error: unknown) => Promise.reject(toPluginError(error, file.path)));
+      return file;
+    },
+    async () => {
+      if (pushed > 0) return;
+      throw toPluginError(
+        new OctoError('ERR_OCTO_PACKAGE_NOT_FOUND', 'gulp-octo push() received no package, so nothing was pushed.', {
+          hint: "Check the globs of gulp.src (e.g. gulp.src('bin/*.zip', { encoding: false })), and that the pack stage runs before push.",
+        }),
+      );
+    },
+  ) as unknown as Transform;
 }

@@ -8,7 +8,7 @@ import { createPackage } from '@octojs/core';
 import { type Feed, startFeed } from '@octojs/feed';
 import { pack, push } from '../src/index.js';
 import { useTempDir } from '../../../test/helpers/temp-dir.js';
-import { run, vinyl } from './vinyl-files.js';
+import { fakeStat, run, vinyl } from './vinyl-files.js';
 
 const KEY = 'API-GULPTEST00000000000000000000';
 const ADMIN = 'API-GULPADMIN0000000000000000000';
@@ -57,7 +57,8 @@ describe('gulp-octo push()', () => {
     assert.deepEqual(await readAll(output!.contents as Readable), readFileSync(zip));
     assert.deepEqual(readFileSync(feed.packagePath(feed.packages()[0]!)), readFileSync(zip));
     assert.deepEqual(
-      readdirSync(os.tmpdir()).filter((name) => !before.has(name) && name.startsWith('octojs-')),
+      // (octojs-push-: ours; other tests on the machine may make octojs-feed- folders meanwhile.)
+      readdirSync(os.tmpdir()).filter((name) => !before.has(name) && name.startsWith('octojs-push-')),
       [],
     );
   });
@@ -118,10 +119,59 @@ describe('gulp-octo push()', () => {
     assert.throws(() => push({ ...opts(), overwriteMode: 'sometimes' }), { plugin: 'gulp-octo', code: 'ERR_OCTO_INVALID_OPTION' });
   });
 
-  it('passes folders and unread files through without pushing them', async () => {
+  it('passes folders and unread files through without pushing them, beside a package', async () => {
     const folder = vinyl(tmp.path, 'bin', null);
-    const [output] = await run(push(opts()), [folder]);
-    assert.equal(output, folder);
+    const [passed, pushed] = await run(push(opts()), [folder, vinyl(tmp.path, path.basename(zip), readFileSync(zip))]);
+    assert.equal(passed, folder);
+    assert.equal(pushed!.basename, path.basename(zip));
+    assert.equal(feed.packages().length, 1);
+  });
+
+  it('fails when the stage received no package, as grunt and the CLI do', async () => {
+    for (const files of [[], [vinyl(tmp.path, 'bin', null)]]) {
+      await assert.rejects(run(push(opts()), files), (error: Error & Record<string, unknown>) => {
+        assert.equal(error.plugin, 'gulp-octo');
+        assert.equal(error.code, 'ERR_OCTO_PACKAGE_NOT_FOUND');
+        assert.match(error.message, /received no package, so nothing was pushed/);
+        assert.match(error.message, /encoding: false/);
+        return true;
+      });
+    }
+    assert.equal(feed.requests.length, 0);
+  });
+
+  it('checks every option when the stream is made: types, unknown keys with the near miss, legacy names', () => {
+    const cases: [unknown, string][] = [
+      [{ ...opts(), insecure: 'false' }, 'insecure'],
+      [{ ...opts(), timeout: 'soon' }, 'timeout'],
+      [{ ...opts(), overwritemode: 'ignore' }, 'overwritemode'],
+      [{ ...opts(), host: 42 }, 'host'],
+      [{ ...opts(), concurrency: 2 }, 'concurrency'],
+    ];
+    for (const [options, option] of cases) {
+      assert.throws(
+        () => push(options as never),
+        (error: Error & Record<string, unknown>) => {
+          assert.equal(error.plugin, 'gulp-octo');
+          assert.equal(error.code, 'ERR_OCTO_INVALID_OPTION');
+          assert.match(error.message, new RegExp(`\`${option}\``));
+          return true;
+        },
+      );
+    }
+    assert.throws(() => push(123 as never), { plugin: 'gulp-octo', code: 'ERR_OCTO_INVALID_OPTION' });
+    assert.throws(() => push({ ...opts(), overwritemode: 'ignore' } as never), { message: /Did you mean `overwriteMode`\?/ });
+  });
+
+  it('refuses a package that gulp read as text (its length differs from the file), naming the encoding: false fix', async () => {
+    const bytes = readFileSync(zip);
+    const file = vinyl(tmp.path, path.basename(zip), Buffer.from(bytes.toString('utf8')), fakeStat('file', 0o100644, new Date()));
+    (file.stat as { size: number }).size = bytes.length;
+    await assert.rejects(run(push(opts()), [file]), (error: Error & Record<string, unknown>) => {
+      assert.equal(error.code, 'ERR_OCTO_UNREADABLE_FILE');
+      assert.match(error.message, /encoding: false/);
+      return true;
+    });
     assert.equal(feed.packages().length, 0);
   });
 });

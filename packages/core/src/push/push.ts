@@ -1,193 +1,106 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { OctoError, isOctoError } from '../errors.js';
-import { httpError, safeUrl, transportError } from './http-errors.js';
-import { type LocalPackage, type PushInput, WriteWatermark, localPackage } from './local-package.js';
+import { isOctoError, asOctoError } from '../errors.js';
+import { resolveConnection } from '../octopus/connection.js';
+import { OctopusSession } from '../octopus/session.js';
+import { WriteWatermark } from './chunk-buffers.js';
+import { type LocalPackage, type PushInput, localPackage } from './local-package.js';
 import { multipartBody } from './multipart-body.js';
-import { OctopusSession, type PackageResource, expandTemplate } from './octopus-session.js';
-import { type OverwriteMode, type PushOptions, normalizeOverwriteMode, resolveConnection } from './push-options.js';
-import { backoffDelay, isRetryableStatus, retryAfterMs } from './retry-policy.js';
+import { type PushContext, type PushResult, conflictHint, pushResult, serverHash, withLegacyWarning } from './outcome.js';
+import { type PushPlan, findOnServer, preCheck } from './pre-check.js';
+import { type PushOptions, checkPushOptions, normalizeOverwriteMode } from './push-options.js';
+import { type AttemptBody, uploadWithRetry } from './upload.js';
 
 export type { PushInput } from './local-package.js';
+export type { PushOutcome, PushResult } from './outcome.js';
 
-export type PushOutcome = 'created' | 'overwritten' | 'ignored';
-
-export interface PushResult {
-  /** The local path (or the name, for a stream). */
-  file: string;
-  /** The file name sent, `<id>.<version>.<ext>`. */
-  name: string;
-  packageId: string;
-  version: string;
-  outcome: PushOutcome;
-  /**
-   * SHA-1 of the package (lowercase hex), as the server reported it for what it stored; computed here
-   * when it does not say. Undefined only for a stream sent without a copy (`retries: 0`) to a server
-   * that did not say: it can no longer be read.
-   */
-  hash: string | undefined;
-  /** Size in bytes. */
-  size: number;
-  /** The space id pushed to (undefined: the server's default space). */
-  spaceId: string | undefined;
-  /** How many upload attempts were made (0 when the pre-flight check made the upload unnecessary). */
-  attempts: number;
-  warnings: string[];
+/**
+ * The caller's progress callback, called from a socket's write callback: a throw there would end
+ * the process, so a failing callback is reported once and not called again.
+ */
+function progressReporter(options: PushOptions, warn: (message: string) => void): PushOptions['onProgress'] {
+  const report = options.onProgress;
+  if (!report) return undefined;
+  let broken = false;
+  return (progress) => {
+    if (broken) return;
+    try {
+      report(progress);
+    } catch (error) {
+      broken = true;
+      warn(`onProgress threw (${(error as Error)?.message ?? String(error)}); progress is no longer reported for this push.`);
+    }
+  };
 }
 
-/** The `Hash` of an upload's answer (a PackageFromBuiltInFeedResource), if it carries one. */
-function serverHash(body: string): string | undefined {
-  try {
-    const hash = (JSON.parse(body) as { Hash?: unknown }).Hash;
-    return typeof hash === 'string' && /^[0-9a-f]{40}$/i.test(hash) ? hash.toLowerCase() : undefined;
-  } catch {
-    return undefined;
+/** One attempt's multipart body of the whole package, reporting the package's own bytes as progress. */
+function fullPackageBody(local: LocalPackage, onProgress: PushOptions['onProgress']): AttemptBody {
+  // No hashing on the way: it would cost a second per GB, and the server answers with the SHA-1 of what it stored.
+  const size = local.size;
+  const written = new WriteWatermark();
+  const body = multipartBody(local.name, size, local.open(written));
+  return {
+    parts: body.parts,
+    // A stream of unknown length goes chunked, as Octopus's Go CLI sends it.
+    headers: { 'content-type': body.contentType, ...(body.length !== undefined && { 'content-length': String(body.length) }) },
+    onWritten: (transferred) => {
+      // The count includes the multipart head; report the package's own bytes.
+      const fileBytes = Math.max(0, Math.min(size ?? Infinity, transferred - body.headLength));
+      written.advance(fileBytes);
+      const total = size ?? 0;
+      onProgress?.({ transferred: fileBytes, total, percent: total === 0 ? 0 : fileBytes / total });
+    },
+    close: () => written.close(),
+  };
+}
+
+/** Whether the server holds this very file (same SHA-1): asked after an answer was lost. */
+async function storedOnServer(session: OctopusSession, plan: PushPlan, local: LocalPackage): Promise<boolean> {
+  const stored = await findOnServer(session, plan.space, local);
+  if (!stored || !stored.Hash) return false;
+  return stored.Hash.toLowerCase() === (await local.sha1());
+}
+
+/** IgnoreIfExists on a package the server has: nothing is sent; a differing copy is worth a warning. */
+async function ignoreExisting(context: PushContext, plan: PushPlan, warn: (message: string) => void): Promise<PushResult> {
+  const { local } = context;
+  const sha1 = await local.sha1();
+  const theirs = plan.existing ? plan.existing.Hash : undefined;
+  if (theirs && sha1 && theirs.toLowerCase() !== sha1) {
+    warn(
+      `${local.name}: the server's copy of ${local.packageId} ${local.version} differs from this file (SHA-1 ${theirs} there, ${sha1} here); it was left as it is.`,
+    );
   }
+  return pushResult(context, 'ignored', sha1, 0);
 }
 
-/** Our own error, when an HTTP client error wraps one. */
-function octoErrorIn(error: unknown): OctoError | undefined {
-  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
-    if (isOctoError(current)) return current;
-  }
-  return undefined;
-}
-
-/** Whether the server already holds `<id>.<version>`: its resource, `false`, or `undefined` when the key may not look. */
-async function findOnServer(
-  session: OctopusSession,
-  links: Record<string, string>,
-  local: LocalPackage,
-): Promise<PackageResource | false | undefined> {
-  const template = links.Packages;
-  if (!template) return undefined;
-  const url = session.resolveLink(expandTemplate(template, { id: `${local.packageId}.${local.version}` }));
-  try {
-    const { status, body } = await session.getJson<PackageResource>(url);
-    if (status === 404 || !body) return false;
-    return body;
-  } catch (error) {
-    // A key that may push but not look (403) uploads blindly; a key the server does not know (401) fails here, before any upload.
-    if (isOctoError(error) && error.code === 'ERR_OCTO_PERMISSION') return undefined;
-    throw error;
-  }
-}
-
-/** Pushes one package within an existing session (shared by pushAll). */
+/** Pre-check, upload with retries, outcome: one package within an existing session (shared by pushAll). */
 export async function pushWithSession(session: OctopusSession, input: PushInput, options: PushOptions): Promise<PushResult> {
-  const mode = normalizeOverwriteMode(options.overwriteMode, options.replace);
+  const wanted = normalizeOverwriteMode(options.overwriteMode, options.replace);
   // A stream is copied aside only if a retry may need it again.
   const local = await localPackage(input, { keepStreamCopy: session.connection.retries > 0 });
   const warnings: string[] = [];
   const warn = (message: string): void => {
-    warnings.push(message);
-    session.connection.warn(message);
+    const safe = session.redactor.text(message);
+    warnings.push(safe);
+    session.connection.warn(safe);
   };
   try {
-    const { id: spaceId, links } = await session.space();
-    const uploadLink = links.PackageUpload ?? (await session.root()).Links?.PackageUpload;
-    if (!uploadLink) {
-      throw new OctoError('ERR_OCTO_NOT_OCTOPUS', 'The server offers no package upload link (PackageUpload).', {
-        hint: 'Check that the URL points at an Octopus Server with a built-in package repository.',
-      });
-    }
-    const knowsOverwriteMode = uploadLink.includes('overwriteMode');
-    let effectiveMode: OverwriteMode = mode;
-    if (!knowsOverwriteMode && mode === 'IgnoreIfExists') {
-      warn('This Octopus Server is older than 2019.7.9 and cannot ignore existing packages: IgnoreIfExists behaves as FailIfExists here.');
-      effectiveMode = 'FailIfExists';
-    }
-    const result = (outcome: PushOutcome, hash: string | undefined, attempts: number): PushResult => ({
-      file: local.file,
-      name: local.name,
-      packageId: local.packageId,
-      version: local.version,
-      outcome,
-      hash,
-      size: local.size ?? 0,
-      spaceId,
-      attempts,
-      warnings,
+    const plan = await preCheck(session, local, wanted, warn);
+    const context: PushContext = { local, spaceId: plan.space.id, warnings };
+    if (plan.existing && plan.mode === 'IgnoreIfExists') return await ignoreExisting(context, plan, warn);
+    const onProgress = progressReporter(options, warn);
+    const uploaded = await uploadWithRetry(session, {
+      url: plan.uploadUrl,
+      body: () => fullPackageBody(local, onProgress),
+      conflictHint: conflictHint(plan.legacyWarning),
+      stored: () => storedOnServer(session, plan, local),
+    }).catch((error: unknown) => {
+      throw isOctoError(error) ? withLegacyWarning(error, plan.legacyWarning) : error;
     });
-
-    // Pre-flight: a CI re-run never sends hundreds of megabytes only to hear "already exists".
-    const existing = await findOnServer(session, links, local);
-    if (existing) {
-      if (effectiveMode === 'FailIfExists') {
-        throw new OctoError(
-          'ERR_OCTO_CONFLICT',
-          `${local.packageId} ${local.version} already exists on the server; nothing was uploaded.`,
-          {
-            hint: 'Bump the version, or push with overwriteMode IgnoreIfExists (--overwrite-mode ignore) to skip it or OverwriteExisting (overwrite) to replace it.',
-            path: local.file,
-          },
-        );
-      }
-      if (effectiveMode === 'IgnoreIfExists') {
-        const hash = await local.sha1();
-        if (existing.Hash && hash && existing.Hash.toLowerCase() !== hash) {
-          warn(
-            `${local.name}: the server's copy of ${local.packageId} ${local.version} differs from this file (SHA-1 ${existing.Hash} there, ${hash} here); it was left as it is.`,
-          );
-        }
-        return result('ignored', hash, 0);
-      }
-    }
-
-    const query: Record<string, string> = knowsOverwriteMode
-      ? { overwriteMode: effectiveMode }
-      : { replace: effectiveMode === 'OverwriteExisting' ? 'true' : 'false' };
-    const url = session.resolveLink(expandTemplate(uploadLink, query));
-    const connection = session.connection;
-    for (let attempt = 1; ; attempt++) {
-      // No hashing on the way: it would cost a second per GB, and the server answers with the SHA-1 of what it stored.
-      const size = local.size;
-      const written = new WriteWatermark();
-      const body = multipartBody(local.name, size, local.open(written));
-      let failure: OctoError;
-      let droppedOrTimedOut = false;
-      try {
-        const answer = await session
-          .upload(
-            url,
-            body.parts,
-            // A stream of unknown length goes chunked, as Octopus's Go CLI sends it.
-            { 'content-type': body.contentType, ...(body.length !== undefined && { 'content-length': String(body.length) }) },
-            (transferred) => {
-              // The count includes the multipart head; report the package's own bytes.
-              const fileBytes = Math.max(0, Math.min(size ?? Infinity, transferred - body.headLength));
-              written.advance(fileBytes);
-              const total = size ?? 0;
-              options.onProgress?.({ transferred: fileBytes, total, percent: total === 0 ? 0 : fileBytes / total });
-            },
-          )
-          .finally(() => written.close());
-        if (answer.status === 201 || answer.status === 200) {
-          const hash = serverHash(answer.body) ?? (await local.sha1());
-          const outcome: PushOutcome = answer.status === 200 ? 'ignored' : existing ? 'overwritten' : 'created';
-          // A 200 is an ignored upload even when the server sends no body with it.
-          return result(outcome, hash, attempt);
-        }
-        failure = httpError(answer.status, answer.body, { method: 'POST', url, attempts: attempt }, answer.headers);
-        if (!isRetryableStatus(answer.status) || attempt > connection.retries) throw failure;
-        droppedOrTimedOut = answer.status === 408 || answer.status === 504;
-        await sleep(retryAfterMs(answer.headers['retry-after']) ?? backoffDelay(attempt, connection.retryDelay));
-      } catch (error) {
-        const own = octoErrorIn(error); // e.g. the package stream failed while it was being sent
-        if (own) throw own;
-        failure = transportError(error, { method: 'POST', url: safeUrl(url), attempts: attempt });
-        if (failure.code === 'ERR_OCTO_TLS' || attempt > connection.retries) throw failure;
-        droppedOrTimedOut = true;
-        await sleep(backoffDelay(attempt, connection.retryDelay));
-      }
-      if (droppedOrTimedOut) {
-        // The server may have stored the package before the answer was lost: ask before sending it again.
-        const stored = await findOnServer(session, links, local).catch(() => undefined);
-        if (stored && stored.Hash) {
-          const hash = await local.sha1();
-          if (stored.Hash.toLowerCase() === hash) return result(existing ? 'overwritten' : 'created', hash, attempt);
-        }
-      }
-    }
+    const overwrote = plan.existing ? 'overwritten' : 'created';
+    if (uploaded.foundStored) return pushResult(context, overwrote, await local.sha1(), uploaded.attempts);
+    const sha1 = serverHash(uploaded.answer.body) ?? (await local.sha1());
+    // A 200 is an ignored upload even when the server sends no body with it.
+    return pushResult(context, uploaded.answer.status === 200 ? 'ignored' : overwrote, sha1, uploaded.attempts);
   } finally {
     await local.dispose();
   }
@@ -195,7 +108,14 @@ export async function pushWithSession(session: OctopusSession, input: PushInput,
 
 /** Pushes one package to an Octopus Server's built-in repository. */
 export async function push(input: PushInput, options: PushOptions = {}): Promise<PushResult> {
-  const session = await OctopusSession.create(resolveConnection(options));
-  const result = await pushWithSession(session, input, options).finally(() => session.close());
-  return { ...result, warnings: [...new Set([...session.connection.warnings, ...result.warnings])] };
+  checkPushOptions('push()', options);
+  const connection = resolveConnection(options);
+  try {
+    const session = await OctopusSession.create(connection);
+    const result = await pushWithSession(session, input, options).finally(() => session.close());
+    return { ...result, warnings: [...new Set([...connection.warnings, ...result.warnings])] };
+  } catch (error) {
+    // Whatever the server sent back, and whatever a cause quotes of it, the key is not in it.
+    throw connection.redactor.error(asOctoError(error));
+  }
 }

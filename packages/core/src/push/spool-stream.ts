@@ -1,10 +1,12 @@
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { OctoError } from '../errors.js';
+import { trackTemporary } from '../temporary-files.js';
 
 export interface SpooledFile {
   /** `<temporary folder>/<name>`: the file keeps the package's name, which is what a push sends. */
@@ -20,9 +22,18 @@ export interface SpooledFile {
  * this is for callers that need the bytes once more afterwards, as gulp-octo does.)
  */
 export async function spoolStream(stream: Readable, name: string): Promise<SpooledFile> {
-  const folder = await mkdtemp(path.join(os.tmpdir(), 'octojs-push-'));
+  // Tracked before it is made: a SIGINT or SIGTERM at any moment removes it.
+  const folder = path.join(os.tmpdir(), `octojs-push-${randomBytes(6).toString('hex')}`);
+  const untrack = trackTemporary(folder);
+  await mkdir(folder, { mode: 0o700 }).catch((error: unknown) => {
+    untrack();
+    throw error;
+  });
   const file = path.join(folder, path.basename(name));
-  const dispose = (): Promise<void> => rm(folder, { recursive: true, force: true });
+  const dispose = async (): Promise<void> => {
+    await rm(folder, { recursive: true, force: true });
+    untrack();
+  };
   try {
     await pipeline(stream, createWriteStream(file));
   } catch (error) {

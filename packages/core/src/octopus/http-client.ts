@@ -56,9 +56,16 @@ export class HttpClient {
       headers: { ...this.#options.headers, ...options.headers },
       agent: secure ? this.#agents.https : this.#agents.http,
     });
-    request.setTimeout(this.#options.timeout, () => {
-      request.destroy(Object.assign(new Error(`no answer or progress for ${this.#options.timeout} ms`), { code: 'ETIMEDOUT' }));
+    const timeout = this.#options.timeout;
+    request.setTimeout(timeout, () => {
+      request.destroy(timedOut(`no byte was sent or received for ${timeout} ms`));
     });
+    let written = 0;
+    const deadline = new AttemptDeadline(
+      timeout,
+      () => written,
+      (message) => request.destroy(timedOut(message)),
+    );
     const answered = new Promise<HttpAnswer>((resolve, reject) => {
       request.once('error', reject);
       request.once('response', (response) => {
@@ -69,23 +76,37 @@ export class HttpClient {
           length += chunk.byteLength;
         });
         response.once('error', reject);
+        // A response destroyed by the deadline emits 'aborted'/'close' without 'end'.
+        response.once('close', () => {
+          if (!response.complete)
+            reject(request.destroyed && deadline.reason ? timedOut(deadline.reason) : new Error('the answer was cut off'));
+        });
         response.once('end', () =>
           resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(parts).toString('utf8') }),
         );
       });
     });
     answered.catch(() => {}); // raced below; a failure must not go unhandled while the body is still being written
-    const sent = this.#send(request, options, answered);
+    const sent = this.#send(request, options, answered, (bytes) => {
+      written = bytes;
+      options.onWritten?.(bytes);
+    });
     sent.catch(() => {});
     // The answer may come before the whole body is sent (401, 409, 413...): it is the answer, and the rest is not sent.
     return Promise.race([answered, sent.then(() => answered)]).finally(() => {
+      deadline.stop();
       // An answer that came before the whole body was sent leaves the connection mid-request: never reuse it.
       if (!request.writableEnded) request.destroy();
     });
   }
 
   /** Writes the body; stops early when the server answers first (e.g. 401 before the upload is read) or the request fails. */
-  async #send(request: http.ClientRequest, options: HttpRequestOptions, answered: Promise<HttpAnswer>): Promise<void> {
+  async #send(
+    request: http.ClientRequest,
+    options: HttpRequestOptions,
+    answered: Promise<HttpAnswer>,
+    onWritten: (bytes: number) => void,
+  ): Promise<void> {
     if (!options.body) {
       request.end();
       return;
@@ -101,7 +122,7 @@ export class HttpClient {
         if (over || request.destroyed) break;
         const at = (queued += chunk.byteLength);
         // The socket calls back in order, so `at` only grows.
-        const ready = request.write(chunk, () => options.onWritten?.(at));
+        const ready = request.write(chunk, () => onWritten(at));
         if (!ready && !over) await Promise.race([once(request, 'drain'), answered.then(noop, noop)]);
       }
     } catch (error) {
@@ -119,3 +140,51 @@ export class HttpClient {
 }
 
 function noop(): void {}
+
+function timedOut(message: string): Error {
+  return Object.assign(new Error(message), { code: 'ETIMEDOUT' });
+}
+
+/** The slowest upload an attempt allows for: below it, the deadline overtakes the bytes sent. */
+export const MIN_UPLOAD_RATE = 64 * 1024;
+
+/**
+ * An attempt's overall deadline: `timeout` plus the time the bytes sent so far take at 64 KiB/s.
+ * Inactivity alone lets a server that trickles a byte a second (or an answer that never ends) hold
+ * an attempt forever; this bounds it, and still leaves a slow link all the time its upload needs.
+ */
+class AttemptDeadline {
+  readonly #started = Date.now();
+  #timer: NodeJS.Timeout | undefined;
+  reason: string | undefined;
+
+  constructor(
+    readonly timeout: number,
+    readonly written: () => number,
+    readonly expire: (message: string) => void,
+  ) {
+    this.#arm();
+  }
+
+  #limit(): number {
+    return this.timeout + Math.ceil((this.written() * 1000) / MIN_UPLOAD_RATE);
+  }
+
+  #arm(): void {
+    const wait = this.#started + this.#limit() - Date.now();
+    this.#timer = setTimeout(
+      () => {
+        // More bytes went out meanwhile: the deadline moved on.
+        if (Date.now() - this.#started < this.#limit()) return this.#arm();
+        this.reason = `the attempt ran past its deadline of ${this.#limit()} ms (timeout ${this.timeout} ms + ${this.written()} bytes sent at 64 KiB/s)`;
+        this.expire(this.reason);
+      },
+      Math.max(1, wait),
+    );
+    this.#timer.unref?.();
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer);
+  }
+}

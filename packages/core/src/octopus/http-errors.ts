@@ -1,11 +1,19 @@
 import { OctoError, type OctoErrorCode } from '../errors.js';
+import { Redactor } from './redact.js';
 
 /** The request a failure belongs to, for the error's `method` and `url` (never with secrets). */
 export interface RequestInfo {
   method: string;
   url: string;
   attempts?: number;
+  /** Hides the configured credentials in whatever the server sent back; by default only key-shaped text and secret query values. */
+  redactor?: Redactor;
+  /** For a conflict: the hint to give instead of the usual one (a legacy server cannot ignore existing packages). */
+  conflictHint?: string;
 }
+
+/** The hint for a conflict, naming the options as core spells them. */
+export const CONFLICT_HINT = 'Bump the version, or push with `overwriteMode` IgnoreIfExists to skip it or OverwriteExisting to replace it.';
 
 /** The parts of an Octopus error body (octopus-api.md §1.7); any may be missing. */
 export interface OctopusErrorBody {
@@ -23,21 +31,24 @@ export function parseErrorBody(body: string): OctopusErrorBody | undefined {
   }
 }
 
-/** A URL fit for messages and logs: no user info, no query (an `apikey` could hide there). */
-export function safeUrl(url: string | URL): string {
-  const parsed = new URL(String(url));
-  parsed.username = '';
-  parsed.password = '';
-  parsed.search = [...parsed.searchParams.keys()].some((key) => key.toLowerCase() === 'apikey') ? '' : parsed.search;
-  return parsed.toString();
+/** The server's own words, as strings only (a hostile or broken server may send anything). */
+function serverParts(body: OctopusErrorBody | undefined): { message: string | undefined; errors: string[] | undefined } {
+  const message = typeof body?.ErrorMessage === 'string' ? body.ErrorMessage : undefined;
+  const errors = Array.isArray(body?.Errors) ? body.Errors.filter((item): item is string => typeof item === 'string') : undefined;
+  return { message, errors };
 }
 
-function serverText(body: OctopusErrorBody | undefined, raw: string): string {
-  if (body?.ErrorMessage || body?.Errors?.length) {
+function serverText(parts: { message: string | undefined; errors: string[] | undefined }, raw: string): string {
+  if (parts.message || parts.errors?.length) {
     // Our messages end the sentence themselves.
-    return [body.ErrorMessage, ...(body.Errors ?? [])].filter(Boolean).join(' ').replace(/\.+$/, '');
+    return [parts.message, ...(parts.errors ?? [])].filter(Boolean).join(' ').replace(/\.+$/, '');
   }
-  const trimmed = raw.trim();
+  // An HTML page: its text, not its markup.
+  const trimmed = raw
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return trimmed.length > 200 ? `${trimmed.slice(0, 200)}…` : trimmed;
 }
 
@@ -48,14 +59,15 @@ export function httpError(
   request: RequestInfo,
   headers: Record<string, string | string[] | undefined> = {},
 ): OctoError {
-  const body = parseErrorBody(rawBody);
-  const said = serverText(body, rawBody);
+  const redactor = request.redactor ?? new Redactor();
+  const parts = serverParts(parseErrorBody(rawBody));
+  const said = redactor.text(serverText(parts, rawBody));
   const details = {
     status,
     method: request.method,
-    url: safeUrl(request.url),
-    ...(body?.ErrorMessage !== undefined && { serverMessage: body.ErrorMessage }),
-    ...(body?.Errors !== undefined && { serverErrors: body.Errors }),
+    url: redactor.url(request.url),
+    ...(parts.message !== undefined && { serverMessage: redactor.text(parts.message) }),
+    ...(parts.errors !== undefined && { serverErrors: parts.errors.map((item) => redactor.text(item)) }),
     ...(request.attempts !== undefined && { attempts: request.attempts }),
   };
   const where = `${request.method} ${details.url}`;
@@ -63,17 +75,18 @@ export function httpError(
   const make = (code: OctoErrorCode, message: string, hint: string): OctoError => new OctoError(code, message, { ...details, hint });
   if (status >= 300 && status < 400) {
     const location = headers.location;
+    const to = typeof location === 'string' ? redactor.url(location) : 'another address';
     return make(
       'ERR_OCTO_REDIRECT',
-      `The server answered ${status} redirecting ${where} to ${String(location ?? 'another address')}; uploads are not sent after redirects.`,
-      'Use the final address as the server URL: check http versus https and the virtual directory.',
+      `The server answered ${status} redirecting ${where} to ${to}; requests are not sent after redirects.`,
+      'Use the final address as the `server` option: check http versus https and the virtual directory.',
     );
   }
   if (status === 401) {
     return make(
       'ERR_OCTO_AUTH',
       `The server refused the credentials (401) for ${where}: ${said || 'no message'}.`,
-      'Check the API key or access token, and that it belongs to this server.',
+      'Check the `apiKey` (or `accessToken`), and that it belongs to this server.',
     );
   }
   if (status === 403) {
@@ -88,7 +101,7 @@ export function httpError(
     return make(
       'ERR_OCTO_CONFLICT',
       `The package already exists on the server (409): ${said || 'conflict'}.`,
-      'Bump the version, or push with overwriteMode IgnoreIfExists (--overwrite-mode ignore) to skip it or OverwriteExisting (overwrite) to replace it.',
+      request.conflictHint ?? CONFLICT_HINT,
     );
   }
   if (status === 413) {
@@ -106,17 +119,18 @@ export function httpError(
     );
   }
   if (status === 404) {
+    // An unknown space is found out (and named) when the space is resolved; a 404 here is another address.
     return make(
-      'ERR_OCTO_SPACE_NOT_FOUND',
+      'ERR_OCTO_NOT_FOUND',
       `The server answered 404 for ${where}: ${said || 'not found'}.`,
-      'Check the space (name or id) and that the key can see it, and the server URL with its virtual directory.',
+      'Check the `server` option (with its virtual directory, if any): the server does not know this address.',
     );
   }
   if (status === 408) {
     return make(
       'ERR_OCTO_TIMEOUT',
       `The server or a proxy timed out (408) on ${where}${attempts}.`,
-      'Raise the timeout, or check the proxy or load balancer in front of Octopus.',
+      'Raise `timeout`, or check the proxy or load balancer in front of Octopus.',
     );
   }
   return make(
@@ -158,20 +172,21 @@ export function isTlsError(error: unknown): boolean {
 /** Turns a failure to get any answer into an OctoError: TLS, timeout or network. */
 export function transportError(error: unknown, request: RequestInfo): OctoError {
   const code = errorCodeOf(error);
-  const url = safeUrl(request.url);
+  const redactor = request.redactor ?? new Redactor();
+  const url = redactor.url(request.url);
   const base = { cause: error, method: request.method, url, ...(request.attempts !== undefined && { attempts: request.attempts }) };
   const attempts = request.attempts && request.attempts > 1 ? ` after ${request.attempts} attempts` : '';
-  const reason = (error as Error)?.message ?? String(error);
+  const reason = redactor.text((error as Error)?.message ?? String(error));
   if (isTlsError(error)) {
     return new OctoError('ERR_OCTO_TLS', `The TLS connection to ${url} failed: ${reason}.`, {
       ...base,
-      hint: 'If the server uses a private CA, pass its certificate with caFile (--ca-file) or ca; only as a last resort use insecure (--insecure).',
+      hint: 'If the server uses a private CA, pass its certificate with `caFile` or `ca`; only as a last resort use `insecure`.',
     });
   }
   if (code === 'ETIMEDOUT' || (error as Error)?.name === 'TimeoutError') {
     return new OctoError('ERR_OCTO_TIMEOUT', `${request.method} ${url} timed out${attempts}: ${reason}.`, {
       ...base,
-      hint: 'Raise the timeout (--timeout, in seconds on the command line), or check the network between here and the server.',
+      hint: 'Raise `timeout`, or check the network between here and the server.',
     });
   }
   return new OctoError(
@@ -179,7 +194,7 @@ export function transportError(error: unknown, request: RequestInfo): OctoError 
     `${request.method} ${url} failed${attempts}: ${reason}${code && !reason.includes(code) ? ` (${code})` : ''}.`,
     {
       ...base,
-      hint: 'Check the server URL, that the server is up and reachable from here, and any proxy settings (HTTPS_PROXY, --proxy).',
+      hint: 'Check the `server` option, that the server is up and reachable from here, and any `proxy` settings (HTTPS_PROXY).',
     },
   );
 }
