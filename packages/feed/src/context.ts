@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DeltaSettings } from './delta-routes.js';
 import type { FaultInjector } from './faults.js';
 import { HttpProblem } from './http-problem.js';
 import type { FeedTimeouts } from './limits.js';
@@ -18,6 +19,9 @@ export interface FeedContext {
   timeouts: Required<FeedTimeouts>;
   legacy: boolean;
   emptyBodyOnIgnore: boolean;
+  /** Whether the delta endpoints (and their links) are served, and how signatures are written. */
+  deltaEnabled: boolean;
+  delta: DeltaSettings;
 }
 
 /** One request on its way through the routes. */
