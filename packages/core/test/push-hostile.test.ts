@@ -391,12 +391,27 @@ describe('push() against hostile servers', () => {
       assert.equal(server.seen.length, 0);
     });
 
-    it('useDeltaCompression: true is ERR_OCTO_NOT_SUPPORTED; false pushes in full', async () => {
+    it('useDeltaCompression: true without delta links pushes in full; a delta link to another origin is not followed', async () => {
       const server = await serve(octopusHandler());
-      const error = await failure(push(zip, options(server, { useDeltaCompression: true })));
-      assert.equal(error.code, 'ERR_OCTO_NOT_SUPPORTED');
-      assert.equal(server.seen.length, 0);
-      assert.equal((await push(zip, options(server, { useDeltaCompression: false }))).outcome, 'created');
+      const plain = await push(zip, options(server, { useDeltaCompression: true }));
+      assert.equal(plain.outcome, 'created');
+      assert.equal(plain.method, 'full');
+      assert.equal(plain.fullUploadReason, 'no-delta-support');
+      assert.equal((await push(zip, options(server, { useDeltaCompression: false }))).fullUploadReason, undefined);
+      const foreign = await serve(
+        octopusHandler({
+          root: rootDocument({
+            PackageDeltaSignature: 'http://127.0.0.2:9/api/Spaces-1/packages/{packageId}/{version}/delta-signature',
+            PackageDeltaUpload: '/api/Spaces-1/packages/{packageId}/{baseVersion}/delta{?replace,overwriteMode}',
+          }),
+        }),
+      );
+      const warnings: string[] = [];
+      const result = await push(zip, options(foreign, { useDeltaCompression: true, onWarning: (message) => warnings.push(message) }));
+      assert.equal(result.method, 'full');
+      assert.equal(result.fullUploadReason, 'signature-failed');
+      assert.match(warnings.join('\n'), /PackageDeltaSignature link points to http:\/\/127\.0\.0\.2:9/);
+      assert.ok(foreign.seen.every((seen) => !seen.url.includes('delta')));
     });
 
     it('an onProgress that throws is reported once and does not end the push (nor the process)', async () => {

@@ -25,6 +25,8 @@ export interface HttpRequestOptions {
   body?: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
   /** Bytes of the body the socket has taken so far. */
   onWritten?: (bytes: number) => void;
+  /** Bytes of the answer kept (the rest is read and dropped); default 1 MiB, enough for every answer but a delta signature. */
+  maxBody?: number;
 }
 
 /** Error bodies past this are cut: they only feed an error message. */
@@ -71,8 +73,9 @@ export class HttpClient {
       request.once('response', (response) => {
         const parts: Buffer[] = [];
         let length = 0;
+        const maxBody = options.maxBody ?? MAX_BODY;
         response.on('data', (chunk: Buffer) => {
-          if (length < MAX_BODY) parts.push(chunk);
+          if (length < maxBody) parts.push(chunk);
           length += chunk.byteLength;
         });
         response.once('error', reject);

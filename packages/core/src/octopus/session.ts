@@ -78,11 +78,11 @@ export class OctopusSession {
    * GET with retries; resolves with the status and the parsed JSON (a 404 is an answer, not an
    * error). `T` is what the caller expects; check it (see documents.ts) before trusting it.
    */
-  getJson<T = unknown>(url: string): Promise<{ status: number; body: T | undefined }> {
-    return this.#getJson(url) as Promise<{ status: number; body: T | undefined }>;
+  getJson<T = unknown>(url: string, options: { maxBody?: number } = {}): Promise<{ status: number; body: T | undefined }> {
+    return this.#getJson(url, options.maxBody) as Promise<{ status: number; body: T | undefined }>;
   }
 
-  #getJson(url: string): Promise<{ status: number; body: unknown }> {
+  #getJson(url: string, maxBody?: number): Promise<{ status: number; body: unknown }> {
     const { retries, retryDelay } = this.connection;
     const request = { method: 'GET', url, redactor: this.redactor };
     return withRetries<{ status: number; body: unknown }>(
@@ -90,7 +90,7 @@ export class OctopusSession {
       async (attempts) => {
         let answer: HttpAnswer;
         try {
-          answer = await this.#http.request('GET', url);
+          answer = await this.#http.request('GET', url, maxBody === undefined ? {} : { maxBody });
         } catch (error) {
           const failure = transportError(error, { ...request, attempts });
           if (isTlsError(error)) throw failure;
