@@ -10,3 +10,4 @@ export { Redactor } from './octopus/redact.js';
 export { parseServerUrl } from './octopus/server-url.js';
 export { OctopusSession } from './octopus/session.js';
 export { adapterPushOptions } from './push/legacy-options.js';
+export { transferText } from './push/transfer-text.js';

@@ -11,7 +11,7 @@ import {
   safeUrl,
   spoolStream,
 } from '@octojs/core';
-import { adapterPushOptions } from '@octojs/core/internal';
+import { adapterPushOptions, transferText } from '@octojs/core/internal';
 import log from 'fancy-log';
 import { objectTransform } from 'through2';
 import type Vinyl from 'vinyl';
@@ -76,7 +76,8 @@ export function push(options: PushOptions = {}): Transform {
       return; // folders and files that were not read have nothing to push
     }
     pushed++;
-    log(`gulp-octo: pushed '${result.fileName}' (${formatBytes(result.size)}) to ${server}: ${result.outcome}`);
+    const how = transferText(result);
+    log(`gulp-octo: pushed '${result.fileName}' (${formatBytes(result.size)}) to ${server}: ${result.outcome}${how ? `, ${how}` : ''}`);
   };
 
   return objectTransform(

@@ -61,6 +61,8 @@ const pushFlags = {
   proxy: { type: 'string' },
   'ca-file': { type: 'string' },
   insecure: { type: 'boolean' },
+  'use-delta-compression': { type: 'boolean' },
+  delta: { type: 'boolean', short: 'd' },
 } as const;
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -171,8 +173,9 @@ function pushOptions(
   const caFile = str(layered(values, config, 'ca-file', 'caFile'));
   if (caFile !== undefined) options.caFile = path.resolve(cwd, caFile);
   if (values.insecure) options.insecure = true;
+  if (values['use-delta-compression'] || values.delta || config.useDeltaCompression === true) options.useDeltaCompression = true;
   if (output.progress) {
-    options.onProgress = (progress) => output.uploadProgress(progress.transferred, progress.total);
+    options.onProgress = (progress) => output.uploadProgress(progress.transferred, progress.total, progress.method);
   }
   return options;
 }
@@ -186,6 +189,10 @@ interface PackageReport {
   sha1?: string;
   hash?: string;
   seconds: number;
+  method?: 'full' | 'delta';
+  bytesSent?: number;
+  baseVersion?: string;
+  fullUploadReason?: string;
   error?: { code: string; message: string; hint?: string };
 }
 
@@ -240,6 +247,10 @@ function report(entry: PushAllEntry, seconds: number): PackageReport {
       hash: entry.hash,
       sha1: entry.hash,
       seconds,
+      method: entry.method,
+      bytesSent: entry.bytesSent,
+      ...(entry.baseVersion !== undefined && { baseVersion: entry.baseVersion }),
+      ...(entry.fullUploadReason !== undefined && { fullUploadReason: entry.fullUploadReason }),
     };
   }
   return {

@@ -44,6 +44,9 @@ const PUSH = `Push options
   --proxy <url>                 proxy (default: HTTPS_PROXY / HTTP_PROXY, NO_PROXY honoured)
   --ca-file <file>              PEM CA certificates to trust
   --insecure                    do not verify TLS certificates (warns)
+  -d, --delta, --use-delta-compression
+                                send only what changed since a version the server has (zip, tar;
+                                falls back to the whole package; default: off)
 `;
 
 const OUTPUT = `Output options

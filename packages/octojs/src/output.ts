@@ -1,4 +1,7 @@
-import { type PackPlan, type PackResult, type PushAllEntry, formatBytes } from '@octojs/core';
+import { type PackPlan, type PackResult, type PushAllEntry, type PushResult, formatBytes } from '@octojs/core';
+import { transferText } from '@octojs/core/internal';
+
+const transfer = (result: PushResult): string => (transferText(result) ? `  ${transferText(result)}` : '');
 
 export interface Output {
   /** True when a progress bar may be drawn: stderr is a TTY, not CI, not JSON or quiet. */
@@ -9,7 +12,7 @@ export interface Output {
   pushed(entry: PushAllEntry, seconds: number): void;
   dryRun(plan: PackPlan, files: number, bytes: number): void;
   packProgress(done: number, total: number): void;
-  uploadProgress(sent: number, total: number): void;
+  uploadProgress(sent: number, total: number, method?: 'full' | 'delta'): void;
   json(document: unknown): void;
   failure(error: { code: string; message: string; hint?: string | undefined }, cause: unknown): void;
 }
@@ -50,7 +53,8 @@ export function createOutput(options: { json: boolean; quiet: boolean; verbose: 
     pushed: (entry, seconds) => {
       if (options.json) return;
       if (entry.ok) {
-        if (!options.quiet) line(`${paint(32, entry.outcome)} ${entry.name}  ${formatBytes(entry.size)}  ${seconds.toFixed(1)}s`);
+        if (!options.quiet)
+          line(`${paint(32, entry.outcome)} ${entry.name}  ${formatBytes(entry.size)}${transfer(entry)}  ${seconds.toFixed(1)}s`);
       } else {
         line(`${paint(31, 'failed')} ${entry.file}: ${entry.error.code} ${entry.error.message}\n  hint: ${entry.error.hint}`);
       }
@@ -70,7 +74,7 @@ export function createOutput(options: { json: boolean; quiet: boolean; verbose: 
     packProgress: (done, total) => {
       if (done === total || done % 200 === 0) bar(`packing ${done}/${total} entries`);
     },
-    uploadProgress: (sent, total) => {
+    uploadProgress: (sent, total, method) => {
       const now = Date.now();
       if (sent === 0 || uploadStarted === 0) uploadStarted = now;
       const elapsed = Math.max(0.001, (now - uploadStarted) / 1000);
@@ -79,7 +83,7 @@ export function createOutput(options: { json: boolean; quiet: boolean; verbose: 
       const width = 24;
       const filled = total === 0 ? width : Math.round((width * sent) / total);
       bar(
-        `uploading [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${formatBytes(sent)}/${formatBytes(total)} ${formatBytes(rate)}/s ETA ${eta}s`,
+        `uploading${method === 'delta' ? ' delta' : ''} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${formatBytes(sent)}/${formatBytes(total)} ${formatBytes(rate)}/s ETA ${eta}s`,
       );
     },
     json: (document) => {
