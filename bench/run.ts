@@ -57,7 +57,10 @@ if (!values.only || values.only === 'delta') {
 if (!values.only || values.only === 'delta-push') {
   const modules = Number(values['delta-push-modules'] ?? (quick ? 6000 : 28_000));
   const largeMib = Number(values['delta-push-large-mb'] ?? (quick ? 256 : 1024));
-  const links = (values.links ?? '100,20').split(',').map(Number);
+  const links = (values.links ?? '100,20')
+    .split(',')
+    .map(Number)
+    .filter((mbit) => mbit > 0);
   const report = await benchDeltaPush(root, { modules, links, largeMib });
   console.log(
     `\n## Delta push: app-shaped tree (${report.tree.files} files, ${(report.tree.bytes / 1e6).toFixed(0)} MB), 1.0.0 then 1.0.1 (one source file changed, one small dependency added), zip; each push in its own process, through a throttling proxy (1 run)\n`,

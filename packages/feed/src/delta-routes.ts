@@ -146,7 +146,7 @@ async function rebuild(context: FeedContext, spaceId: string, packageId: string,
     const base = context.store.find(spaceId, packageId, baseVersion);
     if (!base) throw missing();
     const output = new PassThrough({ highWaterMark: 4 * 1024 * 1024 });
-    const spooling = spool(output, context.store.uploadsFolder, context.faults);
+    const spooling = spool(output, context.store.uploadsFolder, context.faults, { hashed: false });
     const applying = applyDelta(context.store.filePath(base), delta.path, output).catch((error: unknown) => {
       output.destroy(error as Error); // a delta refused before its first byte leaves the spool waiting otherwise
       throw error;
@@ -157,7 +157,8 @@ async function rebuild(context: FeedContext, spaceId: string, packageId: string,
       throw deltaProblem(applied.reason);
     }
     if (spooled.status === 'rejected') throw storageProblem(spooled.reason) ?? spooled.reason;
-    return spooled.value;
+    // The applier hashed what it wrote and checked it against the delta's header: that is the stored file's SHA-1.
+    return { ...spooled.value, hash: applied.value.sha1 };
   });
 }
 

@@ -105,7 +105,8 @@ export async function pushDelta(push: DeltaPush): Promise<DeltaOutcome> {
   const answer = await fetchSignature(session, signatureUrl);
   if ('missing' in answer) return { reason: 'no-base-version', attempts: 0 };
   if ('failed' in answer) {
-    warn(`${local.name}: the delta signature could not be had (${answer.failed.replace(/\.$/, '')}); sending the whole package.`);
+    const refused = answer.auth ? ' The key was refused for the signature; the full upload will tell whether it may push at all.' : '';
+    warn(`${local.name}: the delta signature could not be had (${answer.failed.replace(/\.$/, '')}); sending the whole package.${refused}`);
     return { reason: 'signature-failed', attempts: 0 };
   }
   const { baseVersion, signature } = answer.found;
