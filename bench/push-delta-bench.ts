@@ -217,6 +217,7 @@ export async function benchDeltaPush(
         await proxy.close();
       }
     }
+    if (links.length === 0) bytesSent = (await step(['push', v2, feed.url, KEY, 'delta'])).result.bytesSent as number;
     return {
       tree: { files: tree.files, bytes: tree.bytes },
       packageBytes: statSync(v2).size,
