@@ -11,6 +11,7 @@ import { useTempDir } from '../../../test/helpers/temp-dir.js';
 // Every row of the decision table of octopus-api.md §3.2, against a running feed (faults injected by the feed).
 const PUSH_KEY = 'API-PUSHONLY0000000000000000000';
 const BLIND_KEY = 'API-BLIND00000000000000000000000';
+const ADMIN_KEY = 'API-ADMIN00000000000000000000000';
 const ZIP_MAGIC = Buffer.from('PK\x03\x04', 'latin1');
 const sha1 = (data: Buffer): string => createHash('sha1').update(data).digest('hex');
 
@@ -37,7 +38,11 @@ describe('push() with useDeltaCompression: the §3.2 decision table', function (
   const start = async (options: Partial<FeedOptions> = {}): Promise<Feed> => {
     feed = await startFeed({
       dataDir: path.join(tmp.path, 'feed'),
-      apiKeys: { [PUSH_KEY]: ['BuiltInFeedPush', 'FeedView'], [BLIND_KEY]: ['BuiltInFeedPush'] },
+      apiKeys: {
+        [PUSH_KEY]: ['BuiltInFeedPush', 'FeedView'],
+        [BLIND_KEY]: ['BuiltInFeedPush'],
+        [ADMIN_KEY]: ['BuiltInFeedPush', 'BuiltInFeedAdminister', 'FeedView'],
+      },
       ...options,
     });
     return feed;
@@ -122,6 +127,12 @@ describe('push() with useDeltaCompression: the §3.2 decision table', function (
     assert.deepEqual(readFileSync(feed.packagePath(feed.packages().find((item) => item.version === '1.0.2')!)), v3);
   });
 
+  it('delta to a pre-2019.7.9 server (upload links with replace only): the delta upload says replace', async () => {
+    await withBase({ legacy: true });
+    assertDelta(await push(v2File, options({ overwriteMode: 'OverwriteExisting', apiKey: ADMIN_KEY })));
+    assert.equal(feed.requests.find((request) => request.method === 'POST')?.query, '?replace=true');
+  });
+
   it('delta disabled (the default): full upload, no signature asked for', async () => {
     await withBase();
     assertFull(await push(v2File, options({ useDeltaCompression: undefined })), undefined);
@@ -182,15 +193,17 @@ describe('push() with useDeltaCompression: the §3.2 decision table', function (
     });
   }
 
-  it('a delta over 95% of the package: full upload, reason delta-too-large', async () => {
-    await withBase();
-    writeFileSync(v2File, zipBytes(300_000));
-    const result = await push(v2File, options());
-    assert.equal(result.method, 'full');
-    assert.equal(result.fullUploadReason, 'delta-too-large');
-    assert.equal(requested(/\/delta$/), 0);
-    assert.equal(requested(/\/packages\/raw$/), 1);
-  });
+  for (const delta of [undefined, { rollingChecksum: 'Adler32V2', chunkSize: 128 }] as const) {
+    it(`a delta over 95% of the package: full upload, reason delta-too-large (${delta ? 'Adler32V2, 128' : 'Adler32, 2048'})`, async () => {
+      await withBase(delta && { delta });
+      writeFileSync(v2File, zipBytes(300_000));
+      const result = await push(v2File, options());
+      assert.equal(result.method, 'full');
+      assert.equal(result.fullUploadReason, 'delta-too-large');
+      assert.equal(requested(/\/delta$/), 0);
+      assert.equal(requested(/\/packages\/raw$/), 1);
+    });
+  }
 
   it('delta POST answered 400: the push fails, no full upload', async () => {
     await withBase();
