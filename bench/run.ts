@@ -61,9 +61,9 @@ if (!values.only || values.only === 'delta-push') {
     .split(',')
     .map(Number)
     .filter((mbit) => mbit > 0);
-  const report = await benchDeltaPush(root, { modules, links, largeMib });
+  const report = await benchDeltaPush(root, { modules, links, largeMib, runs });
   console.log(
-    `\n## Delta push: app-shaped tree (${report.tree.files} files, ${(report.tree.bytes / 1e6).toFixed(0)} MB), 1.0.0 then 1.0.1 (one source file changed, one small dependency added), zip; each push in its own process, through a throttling proxy (1 run)\n`,
+    `\n## Delta push: app-shaped tree (${report.tree.files} files, ${(report.tree.bytes / 1e6).toFixed(0)} MB), 1.0.0 then 1.0.1 (one source file changed, one small dependency added), zip; each push in its own process, through a throttling proxy (median of ${runs})\n`,
   );
   console.log(deltaPushTable(report));
 }

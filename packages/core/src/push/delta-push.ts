@@ -102,6 +102,9 @@ export async function pushDelta(push: DeltaPush): Promise<DeltaOutcome> {
     warn(`${local.name}: no delta (${(error as Error).message}); sending the whole package.`);
     return { reason: 'signature-failed', attempts: 0 };
   }
+  // The delta's header carries the package's SHA-1: hashed while the signature downloads, not after it.
+  const hashing = local.sha1();
+  hashing.catch(() => {});
   const answer = await fetchSignature(session, signatureUrl);
   if ('missing' in answer) return { reason: 'no-base-version', attempts: 0 };
   if ('failed' in answer) {
@@ -118,7 +121,8 @@ export async function pushDelta(push: DeltaPush): Promise<DeltaOutcome> {
     const deltaFile = path.join(folder, `${local.name}.octodelta`);
     let delta;
     try {
-      delta = await createDelta(source, signature, deltaFile, { tempDirectory: folder });
+      const sha1 = await hashing.catch(() => undefined);
+      delta = await createDelta(source, signature, deltaFile, { tempDirectory: folder, ...(sha1 && { sha1 }) });
     } catch (error) {
       warn(`${local.name}: the delta could not be built (${(error as Error).message.replace(/\.$/, '')}); sending the whole package.`);
       return { reason: 'delta-build-failed', attempts: 0 };
