@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createSignature } from '@octojs/octodiff';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -412,6 +413,26 @@ describe('push() against hostile servers', () => {
       assert.equal(result.fullUploadReason, 'signature-failed');
       assert.match(warnings.join('\n'), /PackageDeltaSignature link points to http:\/\/127\.0\.0\.2:9/);
       assert.ok(foreign.seen.every((seen) => !seen.url.includes('delta')));
+    });
+
+    it('a delta upload link to another origin is not followed: the whole package goes to the configured server', async () => {
+      const signature = (await createSignature(zip)).toString('base64'); // the delta is a single COPY
+      const server = await serve((request, response, self) => {
+        const url = new URL(request.url ?? '/', 'http://x');
+        if (url.pathname.endsWith('/delta-signature')) return json(response, 200, { BaseVersion: '0.9.0', Signature: signature });
+        return octopusHandler({
+          root: rootDocument({
+            PackageDeltaSignature: '/api/Spaces-1/packages/{packageId}/{version}/delta-signature',
+            PackageDeltaUpload: 'http://127.0.0.2:9/api/Spaces-1/packages/{packageId}/{baseVersion}/delta{?replace,overwriteMode}',
+          }),
+        })(request, response, self);
+      });
+      const warnings: string[] = [];
+      const result = await push(zip, options(server, { useDeltaCompression: true, onWarning: (message) => warnings.push(message) }));
+      assert.equal(result.method, 'full');
+      assert.equal(result.fullUploadReason, 'delta-upload-failed');
+      assert.match(warnings.join('\n'), /PackageDeltaUpload link points to http:\/\/127\.0\.0\.2:9/);
+      assert.ok(server.seen.some((seen) => seen.method === 'POST' && seen.url.includes('/packages/raw')));
     });
 
     it('an onProgress that throws is reported once and does not end the push (nor the process)', async () => {

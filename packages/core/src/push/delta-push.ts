@@ -129,7 +129,14 @@ export async function pushDelta(push: DeltaPush): Promise<DeltaOutcome> {
     }
     if (delta.newFileSize === 0 || delta.size / delta.newFileSize > DELTA_THRESHOLD) return { reason: 'delta-too-large', attempts: 0 };
     const size = (await stat(deltaFile)).size;
-    const url = deltaUploadUrl(session, plan, local, baseVersion, found.links, found.from);
+    let url: string | undefined;
+    try {
+      url = deltaUploadUrl(session, plan, local, baseVersion, found.links, found.from);
+    } catch (error) {
+      // A link off the configured origin is not followed (the credentials stay here); the full upload has its own.
+      warn(`${local.name}: no delta (${(error as Error).message}); sending the whole package.`);
+      return { reason: 'delta-upload-failed', attempts: 0 };
+    }
     if (url === undefined) return { reason: 'no-delta-support', attempts: 0 };
     return await sendDelta(push, { url, deltaFile, size, baseVersion });
   } finally {
