@@ -167,6 +167,8 @@ export interface DeltaPushReport {
   links: { mbit: number; full: number; delta: number }[];
   sha1Seconds: number;
   deltaSeconds: number;
+  /** The delta build given the SHA-1, as push does it (having hashed the package while the signature downloaded). */
+  knownSha1Seconds: number;
   large: { mib: number; deltaRssMb: number; fullRssMb: number; bytesSent: number; seconds: number } | undefined;
 }
 
@@ -202,13 +204,11 @@ export async function benchDeltaPush(
     if (seeded.result.outcome !== 'created') throw new Error('1.0.0 was not stored');
     const signatureFile = path.join(out, 'signature');
     const signatureBytes = await signatureOf(feed, 'bench-app', '1.0.1', signatureFile);
-    // The delta build against the SHA-1 of the same package, in one process, one after the other: the median ratio.
-    const builds: { sha1Seconds: number; deltaSeconds: number }[] = [];
+    // The delta build against the SHA-1 of the same package, in one process, one after the other (medians of the runs).
+    const builds: { sha1Seconds: number; deltaSeconds: number; knownSha1Seconds: number }[] = [];
     for (let run = 0; run < options.runs; run++) {
-      builds.push((await step(['build', v2, signatureFile])).result as { sha1Seconds: number; deltaSeconds: number });
+      builds.push((await step(['build', v2, signatureFile])).result as (typeof builds)[number]);
     }
-    const ratio = median(builds.map((build) => build.deltaSeconds / build.sha1Seconds));
-    const build = builds.find((candidate) => candidate.deltaSeconds / candidate.sha1Seconds === ratio) ?? builds[0]!;
     const links: DeltaPushReport['links'] = [];
     let bytesSent = 0;
     for (const mbit of options.links) {
@@ -239,8 +239,9 @@ export async function benchDeltaPush(
       signatureBytes,
       bytesSent,
       links,
-      sha1Seconds: build.sha1Seconds,
-      deltaSeconds: build.deltaSeconds,
+      sha1Seconds: median(builds.map((build) => build.sha1Seconds)),
+      deltaSeconds: median(builds.map((build) => build.deltaSeconds)),
+      knownSha1Seconds: median(builds.map((build) => build.knownSha1Seconds)),
     };
   });
   let large: DeltaPushReport['large'];
@@ -293,10 +294,17 @@ export function deltaPushTable(report: DeltaPushReport): string {
   }
   const buildRatio = report.deltaSeconds / report.sha1Seconds;
   rows.push([
-    'Delta build / SHA-1 of the new package',
+    'Delta build (createDelta hashing too) / SHA-1 of the new package',
     `${report.deltaSeconds.toFixed(2)} s / ${report.sha1Seconds.toFixed(2)} s = ${buildRatio.toFixed(2)}`,
     '≤ 2 (stretch 1.2)',
     buildRatio <= 2 ? 'yes' : 'no',
+  ]);
+  const pushRatio = report.knownSha1Seconds / report.sha1Seconds;
+  rows.push([
+    'Delta build as push does it (SHA-1 hashed during the signature download) / SHA-1',
+    `${report.knownSha1Seconds.toFixed(2)} s / ${report.sha1Seconds.toFixed(2)} s = ${pushRatio.toFixed(2)}`,
+    '≤ 2 (stretch 1.2)',
+    pushRatio <= 2 ? 'yes' : 'no',
   ]);
   if (report.large) {
     rows.push([
