@@ -1,10 +1,11 @@
-// npm run bench [-- --only pack|push|delta] [--quick] [--runs N] [--delta-mb N]
+// npm run bench [-- --only pack|push|delta|delta-push] [--quick] [--runs N] [--delta-mb N] [--delta-push-modules N] [--delta-push-large-mb N] [--links 100,20]
 // Packs generated trees and pushes generated packages with octojs and with its peers, one after another in this
 // run, each in its own process, and prints whole-process medians (wall time; peak RSS from GNU time) as tables.
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchDelta, deltaTable } from './delta-bench.js';
+import { benchDeltaPush, deltaPushTable } from './push-delta-bench.js';
 import { benchPack, packTable } from './pack-bench.js';
 import { benchPush, pushTable } from './push-bench.js';
 import { makeAppTree, makeLargeTree } from './trees.js';
@@ -15,6 +16,9 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     runs: { type: 'string' },
     'delta-mb': { type: 'string' },
+    'delta-push-modules': { type: 'string' },
+    'delta-push-large-mb': { type: 'string' },
+    links: { type: 'string' },
   },
 });
 const quick = values.quick!;
@@ -48,4 +52,18 @@ if (!values.only || values.only === 'delta') {
   const { rows, summary } = benchDelta(root, sizeMb, runs);
   console.log(`\n## Delta: ${summary} (median of ${runs}; each step in its own process)\n`);
   console.log(deltaTable(rows));
+}
+
+if (!values.only || values.only === 'delta-push') {
+  const modules = Number(values['delta-push-modules'] ?? (quick ? 6000 : 28_000));
+  const largeMib = Number(values['delta-push-large-mb'] ?? (quick ? 256 : 1024));
+  const links = (values.links ?? '100,20')
+    .split(',')
+    .map(Number)
+    .filter((mbit) => mbit > 0);
+  const report = await benchDeltaPush(root, { modules, links, largeMib, runs });
+  console.log(
+    `\n## Delta push: app-shaped tree (${report.tree.files} files, ${(report.tree.bytes / 1e6).toFixed(0)} MB), 1.0.0 then 1.0.1 (one source file changed, one small dependency added), zip; each push in its own process, through a throttling proxy (median of ${runs})\n`,
+  );
+  console.log(deltaPushTable(report));
 }

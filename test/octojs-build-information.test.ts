@@ -187,7 +187,7 @@ describe('octojs build-information', () => {
     const [record] = await stored('acme-web');
     assert.equal(record!.BuildEnvironment, 'GitHub Actions');
     const markdown = readFileSync(summary, 'utf8');
-    assert.match(markdown, /### Packages pushed to Octopus\n[\s\S]*\| acme-web \| 3\.1\.0 \| [\d.]+ [KB ]+\| created \|/);
+    assert.match(markdown, /### Packages pushed to Octopus\n[\s\S]*\| acme-web \| 3\.1\.0 \| [\d.]+ [KB ]+\| created \| full \|/);
     assert.match(markdown, /### Build information pushed to Octopus\n[\s\S]*\| acme-web \| 3\.1\.0 \| {2}\| created \|/);
   });
 

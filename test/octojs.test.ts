@@ -645,13 +645,16 @@ describe('octojs with the command lines of Octo.exe and the Octopus CLI, verbati
       { cwd: app, env },
     );
     assert.equal(errorsOnly.stderr, '');
-    const delta = await octojs(['push', 'destination/OctoWeb.1.0.0.zip', '--use-delta-compression'], { cwd: app, env });
-    assert.equal(delta.code, 2);
-    assert.match(delta.stderr, /ERR_OCTO_NOT_SUPPORTED: --use-delta-compression: delta uploads are not supported yet/);
-    for (const flag of ['--delta', '-d']) {
-      const short = await octojs(['push', 'destination/OctoWeb.1.0.0.zip', flag, '--json'], { cwd: app, env });
-      assert.equal(short.code, 2);
-      assert.equal(json(short).error!.code, 'ERR_OCTO_NOT_SUPPORTED');
+    // Delta uploads exist now (issue 14): each spelling reaches core; test/delta.test.ts covers what they send.
+    for (const flag of ['--use-delta-compression', '--delta', '-d']) {
+      const delta = await octojs(['push', 'destination/OctoWeb.1.0.0.zip', flag, '--overwrite-mode', 'ignore', '--json'], {
+        cwd: app,
+        env,
+      });
+      assert.equal(delta.code, 0, delta.stderr);
+      const entry = json(delta).packages[0] as unknown as Record<string, unknown>;
+      assert.equal(entry.outcome, 'ignored', flag);
+      assert.equal(entry.method, 'full', 'an ignored package sends nothing, delta or not');
     }
     const nupkg = await octojs(['pack', '--id=OctoWeb', '--version=1.0.1', '--format=NuPkg'], { cwd: app });
     assert.equal(nupkg.code, 2);

@@ -43,7 +43,7 @@ export type OctoErrorCode =
   /** A link of the server's documents points to another scheme, host or port: not followed. */
   | 'ERR_OCTO_FOREIGN_LINK'
   // Anywhere
-  /** A feature not built yet (NuPkg, delta compression). */
+  /** A feature not built yet (NuPkg). */
   | 'ERR_OCTO_NOT_SUPPORTED'
   /** SIGINT or SIGTERM during an operation. */
   | 'ERR_OCTO_INTERRUPTED'

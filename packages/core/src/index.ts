@@ -47,10 +47,11 @@ export {
   type OverwriteMode,
   type OverwriteModeInput,
   type PushProgress,
+  type TransferMethod,
   normalizeOverwriteMode,
   resolveConnection,
 } from './push/push-options.js';
-export { type PushInput, type PushResult, type PushOutcome, push } from './push/push.js';
+export { type PushInput, type PushResult, type PushOutcome, type FullUploadReason, push } from './push/push.js';
 export { type PushAllEntry, pushAll } from './push/push-all.js';
 export { safeUrl } from './octopus/redact.js';
 export { DEFAULT_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_DELAY } from './octopus/connection.js';

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createSignature } from '@octojs/octodiff';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -395,12 +396,47 @@ describe('push() against hostile servers', () => {
       assert.equal((await push(zip, options(server, { ca: [Buffer.from('-----'), '-----'] }))).outcome, 'created');
     });
 
-    it('useDeltaCompression: true is ERR_OCTO_NOT_SUPPORTED; false pushes in full', async () => {
+    it('useDeltaCompression: true without delta links pushes in full; a delta link to another origin is not followed', async () => {
       const server = await serve(octopusHandler());
-      const error = await failure(push(zip, options(server, { useDeltaCompression: true })));
-      assert.equal(error.code, 'ERR_OCTO_NOT_SUPPORTED');
-      assert.equal(server.seen.length, 0);
-      assert.equal((await push(zip, options(server, { useDeltaCompression: false }))).outcome, 'created');
+      const plain = await push(zip, options(server, { useDeltaCompression: true }));
+      assert.equal(plain.outcome, 'created');
+      assert.equal(plain.method, 'full');
+      assert.equal(plain.fullUploadReason, 'no-delta-support');
+      assert.equal((await push(zip, options(server, { useDeltaCompression: false }))).fullUploadReason, undefined);
+      const foreign = await serve(
+        octopusHandler({
+          root: rootDocument({
+            PackageDeltaSignature: 'http://127.0.0.2:9/api/Spaces-1/packages/{packageId}/{version}/delta-signature',
+            PackageDeltaUpload: '/api/Spaces-1/packages/{packageId}/{baseVersion}/delta{?replace,overwriteMode}',
+          }),
+        }),
+      );
+      const warnings: string[] = [];
+      const result = await push(zip, options(foreign, { useDeltaCompression: true, onWarning: (message) => warnings.push(message) }));
+      assert.equal(result.method, 'full');
+      assert.equal(result.fullUploadReason, 'signature-failed');
+      assert.match(warnings.join('\n'), /PackageDeltaSignature link points to http:\/\/127\.0\.0\.2:9/);
+      assert.ok(foreign.seen.every((seen) => !seen.url.includes('delta')));
+    });
+
+    it('a delta upload link to another origin is not followed: the whole package goes to the configured server', async () => {
+      const signature = (await createSignature(zip)).toString('base64'); // the delta is a single COPY
+      const server = await serve((request, response, self) => {
+        const url = new URL(request.url ?? '/', 'http://x');
+        if (url.pathname.endsWith('/delta-signature')) return json(response, 200, { BaseVersion: '0.9.0', Signature: signature });
+        return octopusHandler({
+          root: rootDocument({
+            PackageDeltaSignature: '/api/Spaces-1/packages/{packageId}/{version}/delta-signature',
+            PackageDeltaUpload: 'http://127.0.0.2:9/api/Spaces-1/packages/{packageId}/{baseVersion}/delta{?replace,overwriteMode}',
+          }),
+        })(request, response, self);
+      });
+      const warnings: string[] = [];
+      const result = await push(zip, options(server, { useDeltaCompression: true, onWarning: (message) => warnings.push(message) }));
+      assert.equal(result.method, 'full');
+      assert.equal(result.fullUploadReason, 'delta-upload-failed');
+      assert.match(warnings.join('\n'), /PackageDeltaUpload link points to http:\/\/127\.0\.0\.2:9/);
+      assert.ok(server.seen.some((seen) => seen.method === 'POST' && seen.url.includes('/packages/raw')));
     });
 
     it('an onProgress that throws is reported once and does not end the push (nor the process)', async () => {

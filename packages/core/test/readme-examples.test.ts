@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { readArchive } from '../../../test/helpers/archive-reader.js';
 import { ROOT } from '../../../test/helpers/run-command.js';
@@ -33,6 +33,8 @@ describe("the core README's recommended setups, run as written", () => {
   let installed: string;
   before(function () {
     this.timeout(120_000);
+    // before() runs ahead of useTempDir's beforeEach, so tmp/ may not exist yet (a clean clone).
+    mkdirSync(path.join(ROOT, 'tmp'), { recursive: true });
     installed = mkdtempSync(path.join(ROOT, 'tmp', 'readme-npm-'));
     makeNpmProject(installed, [NEXT]);
   });

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BuildInformationFeature } from './build-information.js';
+import type { DeltaSettings } from './delta-routes.js';
 import type { FaultInjector } from './faults.js';
 import { HttpProblem } from './http-problem.js';
 import type { FeedTimeouts } from './limits.js';
@@ -26,6 +27,9 @@ export interface FeedContext {
   tokenExchange: TokenExchange;
   /** Whether the feed serves https (for the origin the discovery document names). */
   secure: boolean;
+  /** Whether the delta endpoints (and their links) are served, and how signatures are written. */
+  deltaEnabled: boolean;
+  delta: DeltaSettings;
 }
 
 /** One request on its way through the routes. */

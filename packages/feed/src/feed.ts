@@ -1,8 +1,10 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { MAX_CHUNK_SIZE, MIN_CHUNK_SIZE } from '@octojs/octodiff';
 import type { FeedContext } from './context.js';
 import { BuildInformationFeature } from './build-information.js';
+import { DEFAULT_DELTA, type DeltaSettings } from './delta-routes.js';
 import { FaultInjector } from './faults.js';
 import { type FeedTimeouts, resolveTimeouts } from './limits.js';
 import { PackageStore, type StoredPackage } from './package-store.js';
@@ -30,6 +32,11 @@ export interface FeedOptions {
   legacy?: boolean;
   /** Answer an ignored upload (200) with an empty body, as some servers have been seen to. */
   emptyBodyOnIgnore?: boolean;
+  /**
+   * Delta uploads (octopus-api.md §3): served by default, with Adler32 signatures of 2048-byte chunks. `false`
+   * acts as a server without them (no links, 404); an object picks how signatures are written (for tests of clients).
+   */
+  delta?: boolean | { chunkSize?: number; rollingChecksum?: 'Adler32' | 'Adler32V2' };
   /** A virtual directory the feed answers under, e.g. `/octopus`. */
   pathPrefix?: string;
   /** Serve HTTPS with this key and certificate (PEM). */
@@ -69,6 +76,7 @@ const KNOWN_OPTIONS = new Set([
   'spaces',
   'legacy',
   'emptyBodyOnIgnore',
+  'delta',
   'pathPrefix',
   'tls',
   'timeouts',
@@ -82,6 +90,24 @@ function checkOptions(options: FeedOptions): void {
     if (!KNOWN_OPTIONS.has(name)) throw new TypeError(`Unknown feed option '${name}'; known: ${[...KNOWN_OPTIONS].join(', ')}.`);
   }
   if (typeof options.dataDir !== 'string' || options.dataDir === '') throw new TypeError('dataDir must be a folder path.');
+}
+
+function deltaSettings(option: FeedOptions['delta']): DeltaSettings {
+  const given = typeof option === 'object' && option !== null ? option : {};
+  for (const name of Object.keys(given)) {
+    if (name !== 'chunkSize' && name !== 'rollingChecksum')
+      throw new TypeError(`Unknown delta option '${name}'; known: chunkSize, rollingChecksum.`);
+  }
+  const settings = { ...DEFAULT_DELTA, ...given };
+  if (!Number.isInteger(settings.chunkSize) || settings.chunkSize < MIN_CHUNK_SIZE || settings.chunkSize > MAX_CHUNK_SIZE) {
+    throw new TypeError(
+      `delta.chunkSize must be a whole number from ${MIN_CHUNK_SIZE} to ${MAX_CHUNK_SIZE}, got ${String(settings.chunkSize)}.`,
+    );
+  }
+  if (settings.rollingChecksum !== 'Adler32' && settings.rollingChecksum !== 'Adler32V2') {
+    throw new TypeError(`delta.rollingChecksum must be Adler32 or Adler32V2, got ${String(settings.rollingChecksum)}.`);
+  }
+  return settings;
 }
 
 /** Starts a local Octopus-compatible built-in feed. */
@@ -109,6 +135,8 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
     buildInformation: await BuildInformationFeature.open(options.dataDir, prefix, store),
     tokenExchange: new TokenExchange(options.oidc, prefix),
     secure: options.tls !== undefined,
+    deltaEnabled: options.delta !== false,
+    delta: deltaSettings(options.delta),
   };
 
   const handler = requestHandler(context, { requests, debug, ...(log && { log }) });

@@ -3,10 +3,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Exchange, type FeedContext, canView, requirePermission, requireView } from './context.js';
 import { HttpProblem, badRequest, notFound, sendJson, storageProblem } from './http-problem.js';
 import { checkPackageFileName } from './limits.js';
+import type { PackageName } from './package-name.js';
 import type { OverwriteMode, StoredPackage } from './package-store.js';
 import { collection } from './paging.js';
 import type { Grant } from './permissions.js';
 import { type Space, packageResource } from './resources.js';
+import type { Spooled } from './spool.js';
 import { receiveUpload } from './upload-receiver.js';
 import { compareVersions } from './version.js';
 
@@ -55,7 +57,7 @@ export function getPackage(context: FeedContext, { response }: Exchange, space: 
 }
 
 /** `overwriteMode` wins over the legacy `replace`; a legacy server knows only `replace` (case-insensitive booleans, as .NET sends `True`). */
-function overwriteMode(url: URL, legacy: boolean): OverwriteMode {
+export function overwriteMode(url: URL, legacy: boolean): OverwriteMode {
   const query = new Map([...url.searchParams.entries()].map(([key, value]) => [key.toLowerCase(), value]));
   const mode = query.get('overwritemode');
   if (!legacy && mode) {
@@ -92,28 +94,26 @@ function ignoredAnswer(context: FeedContext, existing: StoredPackage, sent: { pa
   };
 }
 
-/** `POST /api/{space}/packages/raw` (octopus-api.md §1): one file part, any field name, identity from its name. */
-export async function uploadPackage(context: FeedContext, exchange: Exchange, space: Space, grant: Grant): Promise<void> {
-  const { request, response, url } = exchange;
+/** A key that may not push is refused before its body is read. */
+export function requirePush(exchange: Exchange, grant: Grant): void {
   if (!grant.permissions.includes('BuiltInFeedPush') && !grant.permissions.includes('BuiltInFeedAdminister')) {
-    request.resume();
+    exchange.request.resume();
     requirePermission(grant, 'BuiltInFeedPush', PUSH_HELP);
   }
-  const mode = overwriteMode(url, context.legacy);
-  const reset = context.faults.takeReset('POST', url.pathname);
-  const received = await receiveUpload(request, {
-    spoolFolder: context.store.uploadsFolder,
-    faults: context.faults,
-    timeouts: context.timeouts,
-    checkName: (fileName) => ({ fileName, ...checkPackageFileName(fileName) }),
-    ...(reset && { resetAfterBytes: reset.afterBytes }),
-  });
-  if (!received) throw badRequest('A package file must be provided');
-  const { name, file } = received;
-  if (file.size === 0) {
-    await rm(file.path, { force: true });
-    throw badRequest('The uploaded package file had length equal to 0. Please upload a non-empty file.');
-  }
+}
+
+/**
+ * Stores a complete new package file through the store's one write path and answers as Octopus does: 201 created
+ * or overwritten, 200 ignored, 409 exists. Full uploads and delta uploads (with the file rebuilt) both end here.
+ */
+export async function storeAndAnswer(
+  context: FeedContext,
+  { response, url }: Exchange,
+  space: Space,
+  grant: Grant,
+  received: { name: PackageName & { fileName: string }; file: Spooled; mode: OverwriteMode },
+): Promise<void> {
+  const { name, file, mode } = received;
   const result = await context.store
     .commit({
       identity: { spaceId: space.id, ...name },
@@ -135,4 +135,26 @@ export async function uploadPackage(context: FeedContext, exchange: Exchange, sp
   const slow = context.faults.takeSlowAnswer('POST', url.pathname);
   if (slow) await sleep(slow.ms);
   sendJson(response, 201, packageResource(context.prefix, result.record));
+}
+
+/** `POST /api/{space}/packages/raw` (octopus-api.md §1): one file part, any field name, identity from its name. */
+export async function uploadPackage(context: FeedContext, exchange: Exchange, space: Space, grant: Grant): Promise<void> {
+  const { request, url } = exchange;
+  requirePush(exchange, grant);
+  const mode = overwriteMode(url, context.legacy);
+  const reset = context.faults.takeReset('POST', url.pathname);
+  const received = await receiveUpload(request, {
+    spoolFolder: context.store.uploadsFolder,
+    faults: context.faults,
+    timeouts: context.timeouts,
+    checkName: (fileName) => ({ fileName, ...checkPackageFileName(fileName) }),
+    ...(reset && { resetAfterBytes: reset.afterBytes }),
+  });
+  if (!received) throw badRequest('A package file must be provided');
+  const { name, file } = received;
+  if (file.size === 0) {
+    await rm(file.path, { force: true });
+    throw badRequest('The uploaded package file had length equal to 0. Please upload a non-empty file.');
+  }
+  await storeAndAnswer(context, exchange, space, grant, { name, file, mode });
 }

@@ -124,8 +124,10 @@ export class PackageStore {
       if (size === entry.record.size) this.#index.set(key, entry);
     }
     for (const name of names) {
-      // Files of a write that never reached its record (the record files themselves end in .json).
-      if (!referenced.has(name) && !name.endsWith('.json') && name.includes('~')) await rm(path.join(folder, name), { force: true });
+      // Files of a write that never reached its record (the record files themselves end in .json), and signatures of them.
+      if (!referenced.has(name) && !referenced.has(signedFile(name)) && !name.endsWith('.json') && name.includes('~')) {
+        await rm(path.join(folder, name), { force: true });
+      }
     }
   }
 
@@ -154,6 +156,14 @@ export class PackageStore {
   filePath(record: StoredPackage): string {
     const entry = this.#index.get(keyOf(record));
     return path.join(this.#folder(record.spaceId, record.packageId), entry?.blob ?? record.fileName);
+  }
+
+  /**
+   * Where a cached Octodiff signature of a stored file goes: beside it, named after it (`<file>@<variant>.octosig`).
+   * A stored file is never written over, so its signature stays right for as long as it exists; it is removed with it.
+   */
+  signaturePath(record: StoredPackage, variant: string): string {
+    return `${this.filePath(record)}@${variant}${SIGNATURE_SUFFIX}`;
   }
 
   /**
@@ -227,11 +237,28 @@ export class PackageStore {
     }
     this.#index.set(keyOf(record), { record, blob });
     // Past the commit a failure only leaves a file that start-up removes.
-    if (existing && existing.blob !== blob) await rm(path.join(folder, existing.blob), { force: true }).catch(() => {});
+    if (existing && existing.blob !== blob) {
+      await rm(path.join(folder, existing.blob), { force: true }).catch(() => {});
+      await removeSignatures(folder, existing.blob);
+    }
     if (existing?.legacyRecord) await rm(path.join(folder, existing.legacyRecord), { force: true }).catch(() => {});
     await this.#faults.afterStep('cleaned');
     return record;
   }
+}
+
+/** The suffix of cached delta signatures (see `signaturePath`). */
+export const SIGNATURE_SUFFIX = '.octosig';
+
+/** The stored file a cached signature belongs to (`<file>@<variant>.octosig` → `<file>`); '' for other names. */
+function signedFile(name: string): string {
+  const at = name.lastIndexOf('@');
+  return name.endsWith(SIGNATURE_SUFFIX) && at > 0 ? name.slice(0, at) : '';
+}
+
+async function removeSignatures(folder: string, blob: string): Promise<void> {
+  const names = await readdir(folder).catch(() => [] as string[]);
+  for (const name of names) if (signedFile(name) === blob) await rm(path.join(folder, name), { force: true }).catch(() => {});
 }
 
 function throwIf(error: Error | undefined): void {

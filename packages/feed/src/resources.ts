@@ -9,9 +9,14 @@ export interface Space {
 
 const VERSION = '2024.1.0';
 
-function links(prefix: string, spaceId: string, overwriteMode: boolean): Record<string, string> {
+function links(prefix: string, spaceId: string, overwriteMode: boolean, delta = false): Record<string, string> {
   const upload = overwriteMode ? '{?replace,overwriteMode}' : '{?replace}';
+  const deltaLinks = delta && {
+    PackageDeltaSignature: `${prefix}/api/${spaceId}/packages/{packageId}/{version}/delta-signature`,
+    PackageDeltaUpload: `${prefix}/api/${spaceId}/packages/{packageId}/{baseVersion}/delta${upload}`,
+  };
   return {
+    ...deltaLinks,
     Self: `${prefix}/api`,
     CurrentUser: `${prefix}/api/users/me`,
     SpaceHome: `${prefix}/api/{spaceId}`,
@@ -23,19 +28,19 @@ function links(prefix: string, spaceId: string, overwriteMode: boolean): Record<
 }
 
 /** `GET /api`: the root document (octopus-api.md §2.1). A legacy server's upload link lacks `overwriteMode`. */
-export function rootDocument(prefix: string, defaultSpaceId: string, overwriteMode: boolean): unknown {
+export function rootDocument(prefix: string, defaultSpaceId: string, overwriteMode: boolean, delta = false): unknown {
   return {
     Application: 'Octopus Deploy',
     Version: overwriteMode ? VERSION : '2019.6.0',
     ApiVersion: '3.0.0',
     InstallationId: '00000000-0000-4000-8000-00000000feed',
     HasLongTermSupport: false,
-    Links: links(prefix, defaultSpaceId, overwriteMode),
+    Links: links(prefix, defaultSpaceId, overwriteMode, delta),
   };
 }
 
-export function spaceRootDocument(prefix: string, spaceId: string, overwriteMode: boolean): unknown {
-  const { Self: _self, CurrentUser: _user, SpaceHome: _home, Spaces: _spaces, ...scoped } = links(prefix, spaceId, overwriteMode);
+export function spaceRootDocument(prefix: string, spaceId: string, overwriteMode: boolean, delta = false): unknown {
+  const { Self: _self, CurrentUser: _user, SpaceHome: _home, Spaces: _spaces, ...scoped } = links(prefix, spaceId, overwriteMode, delta);
   return { Id: spaceId, Links: { Self: `${prefix}/api/${spaceId}`, ...scoped } };
 }
 

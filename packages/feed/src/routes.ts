@@ -1,5 +1,6 @@
 import { type Exchange, type FeedContext } from './context.js';
 import { HttpProblem, notFound, sendJson } from './http-problem.js';
+import { deltaRoute } from './delta-routes.js';
 import { decodeSegment } from './limits.js';
 import { getPackage, listPackages, uploadPackage } from './package-routes.js';
 import { collection } from './paging.js';
@@ -82,7 +83,7 @@ export async function route(context: FeedContext, exchange: Exchange): Promise<v
     .filter((segment) => segment !== '')
     .map(decodeSegment);
   if (method === 'GET' && segments.length === 0) {
-    return sendJson(response, 200, rootDocument(prefix, context.defaultSpace.id, !context.legacy));
+    return sendJson(response, 200, rootDocument(prefix, context.defaultSpace.id, !context.legacy, context.deltaEnabled));
   }
   const grant = authenticate(request, url, context.apiKeys, context.accessTokens) ?? context.tokenExchange.grantFor(request);
   if (!grant) throw unauthenticated();
@@ -96,7 +97,8 @@ export async function route(context: FeedContext, exchange: Exchange): Promise<v
     space = visible.find((candidate) => candidate.id.toLowerCase() === segments[0]!.toLowerCase());
     rest = segments.slice(1);
     if (!space) throw new HttpProblem(404, `The space '${segments[0]}' was not found, or you do not have permission to see it.`);
-    if (method === 'GET' && rest.length === 0) return sendJson(response, 200, spaceRootDocument(prefix, space.id, !context.legacy));
+    if (method === 'GET' && rest.length === 0)
+      return sendJson(response, 200, spaceRootDocument(prefix, space.id, !context.legacy, context.deltaEnabled));
   }
   if (!space) throw new HttpProblem(404, 'The default space was not found, or you do not have permission to see it.');
   const info = await context.buildInformation.handle(method, rest, url, request, space.id, grant);
@@ -105,6 +107,8 @@ export async function route(context: FeedContext, exchange: Exchange): Promise<v
     if (method === 'POST' && rest[1] === 'raw' && rest.length === 2) return uploadPackage(context, exchange, space, grant);
     if (method === 'GET' && rest.length === 1) return listPackages(context, exchange, space, grant);
     if (method === 'GET' && rest.length === 2) return getPackage(context, exchange, space, grant, rest[1]!);
+    const delta = deltaRoute(context, exchange, space, grant, rest);
+    if (delta) return delta;
   }
   throw notFound();
 }

@@ -22,19 +22,20 @@ export function spoolPath(folder: string): string {
 }
 
 /**
- * Streams `source` into a new file in `folder` while hashing it. Resolves once every byte is on disk (the file is
+ * Streams `source` into a new file in `folder` while hashing it (unless `hashed: false`; then `hash` is ''). Resolves once every byte is on disk (the file is
  * flushed before it is closed); on any failure the partial file is removed before the promise rejects.
  */
-export async function spool(source: Readable, folder: string, faults: FaultInjector): Promise<Spooled> {
+export async function spool(source: Readable, folder: string, faults: FaultInjector, { hashed = true } = {}): Promise<Spooled> {
   const target = spoolPath(folder);
-  const hash = createHash('sha1');
+  // A file whose SHA-1 the caller computes anyway (a delta's applier checks it) is not hashed twice.
+  const hash = hashed ? createHash('sha1') : undefined;
   let size = 0;
   const counter = new Transform({
     highWaterMark: RECEIVE_BUFFER,
     transform(chunk: Buffer, _encoding, callback) {
       const injected = faults.takeDiskError('spool');
       if (injected) return callback(injected);
-      hash.update(chunk);
+      hash?.update(chunk);
       size += chunk.byteLength;
       callback(null, chunk);
     },
@@ -45,5 +46,5 @@ export async function spool(source: Readable, folder: string, faults: FaultInjec
     await rm(target, { force: true }).catch(() => {});
     throw error;
   }
-  return { path: target, size, hash: hash.digest('hex') };
+  return { path: target, size, hash: hash?.digest('hex') ?? '' };
 }

@@ -99,3 +99,8 @@ export function compareVersions(a: string, b: string): number {
   const rm = (right.meta ?? '').toLowerCase();
   return lm < rm ? -1 : lm > rm ? 1 : 0;
 }
+
+/** Whether `version` is a version Octopus accepts (up to four numeric parts, an optional label and metadata). */
+export function isVersion(version: string): boolean {
+  return parse(version) !== undefined;
+}

@@ -10,7 +10,7 @@ import {
   pushBuildInformationAfterPush,
   safeUrl,
 } from '@octojs/core';
-import { AFTER_PUSH_SCHEMA, adapterPushOptions } from '@octojs/core/internal';
+import { AFTER_PUSH_SCHEMA, adapterPushOptions, transferText } from '@octojs/core/internal';
 import { toGruntError } from './grunt-error.js';
 import { taskOptions } from './task-options.js';
 
@@ -53,7 +53,8 @@ export async function pushTask(grunt: IGrunt, task: grunt.task.IMultiTask<unknow
       ...core,
       onResult: (entry) => {
         if (entry.ok) {
-          grunt.log.ok(`Pushed ${entry.fileName} (${formatBytes(entry.size)}) to ${server}: ${entry.outcome}`);
+          const how = transferText(entry);
+          grunt.log.ok(`Pushed ${entry.fileName} (${formatBytes(entry.size)}) to ${server}: ${entry.outcome}${how ? `, ${how}` : ''}`);
           grunt.log.verbose.writeln(
             `  ${entry.packageId} ${entry.version}, SHA-1 ${entry.sha1}, space ${entry.spaceId ?? 'default'}, ${entry.attempts} attempt(s)`,
           );

@@ -13,7 +13,7 @@ import {
   safeUrl,
   spoolStream,
 } from '@octojs/core';
-import { AFTER_PUSH_SCHEMA, adapterPushOptions } from '@octojs/core/internal';
+import { AFTER_PUSH_SCHEMA, adapterPushOptions, transferText } from '@octojs/core/internal';
 import log from 'fancy-log';
 import { objectTransform } from 'through2';
 import type Vinyl from 'vinyl';
@@ -93,7 +93,8 @@ export function push(options: PushOptions = {}): Transform {
       return; // folders and files that were not read have nothing to push
     }
     pushed++;
-    log(`gulp-octo: pushed '${result.fileName}' (${formatBytes(result.size)}) to ${server}: ${result.outcome}`);
+    const how = transferText(result);
+    log(`gulp-octo: pushed '${result.fileName}' (${formatBytes(result.size)}) to ${server}: ${result.outcome}${how ? `, ${how}` : ''}`);
     if (buildInformation) {
       for (const sent of await pushBuildInformationAfterPush([result], buildInformation, { ...core, cwd: cwd ?? file.cwd })) {
         for (const entry of sent.packages) {

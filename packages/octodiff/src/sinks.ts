@@ -75,7 +75,11 @@ export function streamSink(stream: Writable): ByteSink {
     write: async (bytes) => {
       check();
       if (!stream.write(bytes)) {
-        await Promise.race([once(stream, 'drain'), once(stream, 'close')]).catch(onError);
+        // The event that did not come must not keep its listeners: one wait per write would pile them up.
+        const waiting = new AbortController();
+        await Promise.race([once(stream, 'drain', { signal: waiting.signal }), once(stream, 'close', { signal: waiting.signal })])
+          .catch(onError)
+          .finally(() => waiting.abort());
         check();
       }
     },

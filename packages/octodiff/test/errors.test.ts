@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { useTempDir } from '../../../test/helpers/temp-dir.js';
-import { type OctodiffErrorCode, OctodiffError, applyDelta, createDelta, createSignature, parseSignature } from '../src/index.js';
+import {
+  type OctodiffErrorCode,
+  OctodiffError,
+  applyDelta,
+  createDelta,
+  createSignature,
+  parseSignature,
+  writeSignature,
+} from '../src/index.js';
 import { collector, prng, randomBytes } from './helpers.js';
 
 const random = prng(2024);
@@ -212,5 +220,23 @@ describe('write failures', () => {
     assert.equal(error.code, 'ERR_OCTODIFF_WRITE_FAILED');
     assert.equal(error.path, output);
     assert.deepEqual(fs.readdirSync(dir.path), []);
+  });
+});
+
+describe('back-pressure', () => {
+  it('waiting for drain many times on one output stream leaves no listeners behind (no MaxListenersExceededWarning)', async () => {
+    const { Writable } = await import('node:stream');
+    let most = 0;
+    const slow = new Writable({
+      highWaterMark: 16,
+      write(_chunk, _encoding, done) {
+        most = Math.max(most, slow.listenerCount('close'), slow.listenerCount('error'), slow.listenerCount('drain'));
+        setImmediate(done);
+      },
+    });
+    // The signature is written a 4 MiB block of the basis at a time: 12 writes, each past the high-water mark.
+    const { size } = await writeSignature(Buffer.alloc(48 << 20), slow);
+    assert.equal(size, 24 + 26 * ((48 << 20) / 2048));
+    assert.ok(most <= 3, `at most a few listeners at a time, not one per write (${most})`);
   });
 });

@@ -37,6 +37,39 @@ describe('octojs output', () => {
     assert.ok(progress.render(20, 1000).length <= 20);
   });
 
+  it('says when a delta is uploaded, and starts again when it falls back to the whole package', () => {
+    const progress = new UploadProgress();
+    progress.update('A.1.0.1.zip', 1024, 2048, 0, 'delta');
+    assert.match(progress.render(200, 1000), /^uploading delta A\.1\.0\.1\.zip \[#{10}-{10}\] 1\.0 KB\/2\.0 KB 50% /);
+    progress.update('A.1.0.1.zip', 0, 4096, 2000, 'full');
+    assert.match(progress.render(200, 2000), /^uploading A\.1\.0\.1\.zip \[-{20}\] 0 B\/4\.0 KB 0% /);
+  });
+
+  it('puts the delta, bytes sent and share saved in the result line', () => {
+    const io = terminal(false);
+    const output = new Console('table', 'normal', io);
+    const entry = {
+      file: '/b/A.1.0.1.zip',
+      fileName: 'A.1.0.1.zip',
+      packageId: 'A',
+      version: '1.0.1',
+      size: 100_000,
+      sha1: null,
+      outcome: 'created' as const,
+      seconds: 1,
+      warnings: [],
+    };
+    output.result({ ...entry, method: 'delta', bytesSent: 1000, baseVersion: '1.0.0' });
+    output.result({ ...entry, method: 'full', bytesSent: 100_000, fullUploadReason: 'no-base-version' });
+    output.result({ ...entry, method: 'full', bytesSent: 100_000 });
+    assert.deepEqual(io.err().split('\n'), [
+      'created A.1.0.1.zip  97.7 KB  delta from 1.0.0: 1000 B sent, 99% saved  1.0s',
+      'created A.1.0.1.zip  97.7 KB  full upload (delta not used: no-base-version)  1.0s',
+      'created A.1.0.1.zip  97.7 KB  1.0s',
+      '',
+    ]);
+  });
+
   it('ends the progress line cleanly on Ctrl-C', () => {
     const io = terminal(true);
     const output = new Console('table', 'normal', io);

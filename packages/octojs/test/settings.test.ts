@@ -68,11 +68,9 @@ describe('octojs settings', () => {
       'public\\img\\**',
     ]);
     assert.deepEqual([pack.format, pack.compressionLevel, pack.dependencies, pack.exclude], ['zip', 1, 'prod', ['public/img/**']]);
-    assert.throws(
-      () => settings('push', ['a', '--use-delta-compression', 'true']),
-      (error: CliError) => error.code === 'ERR_OCTO_NOT_SUPPORTED',
-    );
-    assert.equal(settings('push', ['a', '--use-delta-compression', 'false']).packages.length, 1, 'false is accepted');
+    assert.equal(settings('push', ['a', '--use-delta-compression', 'true']).push.useDeltaCompression, true);
+    assert.equal(settings('push', ['a', '-d']).push.useDeltaCompression, true);
+    assert.equal(settings('push', ['a', '--use-delta-compression', 'false']).push.useDeltaCompression, undefined, 'false is accepted');
     assert.throws(() => settings('pack', ['a', 'b']), /takes one base path, not 2/);
     assert.deepEqual(settings('pack', ['--include', '/bin/*.dll', '--include', './web/**', '--exclude', '.\\obj\\**']).pack, {
       basePath: '/work',

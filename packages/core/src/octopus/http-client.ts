@@ -25,6 +25,11 @@ export interface HttpRequestOptions {
   body?: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
   /** Bytes of the body the socket has taken so far. */
   onWritten?: (bytes: number) => void;
+  /**
+   * Takes the body of an answer with this status as it arrives, instead of keeping it (a delta signature is decoded
+   * as it streams in: memory stays at its decoded size). A consumer that throws ends the request with that error.
+   */
+  consume?: (status: number, headers: http.IncomingHttpHeaders) => ((chunk: Buffer) => void) | undefined;
 }
 
 /** Error bodies past this are cut: they only feed an error message. */
@@ -71,7 +76,17 @@ export class HttpClient {
       request.once('response', (response) => {
         const parts: Buffer[] = [];
         let length = 0;
+        const consumer = options.consume?.(response.statusCode ?? 0, response.headers);
         response.on('data', (chunk: Buffer) => {
+          if (consumer) {
+            try {
+              consumer(chunk);
+            } catch (error) {
+              reject(error);
+              request.destroy();
+            }
+            return;
+          }
           if (length < MAX_BODY) parts.push(chunk);
           length += chunk.byteLength;
         });

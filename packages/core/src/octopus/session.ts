@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { OctoError } from '../errors.js';
 import type { ResolvedConnection } from './connection.js';
 import {
@@ -24,6 +25,17 @@ export interface SpaceContext {
   links: Links;
   /** The document the links came from, for messages. */
   url: string;
+}
+
+/** A decoder's verdict that a body is not what it should be: ends the GET (no retry). */
+export class BodyDecodeError extends Error {
+  override readonly name: string = 'BodyDecodeError';
+}
+
+/** Takes a body as it streams in (see `getDecoded`); `start` is given the answer's headers, `end` makes the result. */
+export interface BodyDecoder<T> {
+  start(headers: IncomingHttpHeaders): (chunk: Buffer) => void;
+  end(): T;
 }
 
 /** One upload attempt's body: made fresh for each attempt by whoever uploads. */
@@ -82,16 +94,29 @@ export class OctopusSession {
     return this.#getJson(url) as Promise<{ status: number; body: T | undefined }>;
   }
 
-  #getJson(url: string): Promise<{ status: number; body: unknown }> {
+  /**
+   * GET with retries, as getJson, but a 2xx body goes to a fresh `decoder` per attempt as it arrives (not kept as
+   * text): resolves with what `end()` makes of it; a 404 resolves with `body: undefined`.
+   */
+  getDecoded<T>(url: string, decoder: () => BodyDecoder<T>): Promise<{ status: number; body: T | undefined }> {
+    return this.#getJson(url, decoder) as Promise<{ status: number; body: T | undefined }>;
+  }
+
+  #getJson(url: string, decoder?: () => BodyDecoder<unknown>): Promise<{ status: number; body: unknown }> {
     const { retries, retryDelay } = this.connection;
     const request = { method: 'GET', url, redactor: this.redactor };
     return withRetries<{ status: number; body: unknown }>(
       { retries, retryDelay, what: `GET ${this.redactor.url(url)}`, warn: this.connection.warn },
       async (attempts) => {
         let answer: HttpAnswer;
+        const decoding = decoder?.();
+        const consume =
+          decoding &&
+          ((status: number, headers: IncomingHttpHeaders) => (status >= 200 && status < 300 ? decoding.start(headers) : undefined));
         try {
-          answer = await this.#http.request('GET', url);
+          answer = await this.#http.request('GET', url, consume ? { consume } : {});
         } catch (error) {
+          if (error instanceof BodyDecodeError) throw error; // the decoder's own verdict on the body
           const failure = transportError(error, { ...request, attempts });
           if (isTlsError(error)) throw failure;
           return { retry: failure };
@@ -105,6 +130,7 @@ export class OctopusSession {
         if (answer.status === 404) return { done: { status: 404, body: undefined } };
         if (answer.status < 200 || answer.status >= 300)
           throw httpError(answer.status, answer.body, { ...request, attempts }, answer.headers);
+        if (decoding) return { done: { status: answer.status, body: decoding.end() } };
         try {
           return { done: { status: answer.status, body: JSON.parse(answer.body) as unknown } };
         } catch {

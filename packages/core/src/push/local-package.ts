@@ -30,6 +30,8 @@ export interface LocalPackage {
   sha1(): Promise<string | undefined>;
   /** Removes a stream's spool file. */
   dispose(): Promise<void>;
+  /** The content at rest, readable at will (a file's path, or the bytes): what a delta is built from; none for a stream. */
+  readonly deltaSource?: string | Uint8Array;
 }
 
 export function identityOf(name: string): { packageId: string; version: string } {
@@ -70,6 +72,7 @@ function filePackage(file: string, name: string, size: number): LocalPackage {
     open: (written) => recycledChunks(file, written),
     sha1: () => (hash ??= sha1File(file)),
     dispose: async () => {},
+    deltaSource: file,
   };
 }
 
@@ -155,6 +158,7 @@ async function openPackage(input: PushInput, keepStreamCopy: boolean): Promise<{
       },
       sha1: async () => createHash('sha1').update(data).digest('hex'),
       dispose: async () => {},
+      deltaSource: data,
     };
     return { local, head: async () => data.subarray(0, MAGIC_BYTES) };
   }

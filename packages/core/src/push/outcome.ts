@@ -1,8 +1,38 @@
 import { OctoError, type OctoErrorDetails } from '../errors.js';
 import { CONFLICT_HINT } from '../octopus/http-errors.js';
 import type { LocalPackage } from './local-package.js';
+import type { TransferMethod } from './push-options.js';
 
 export type PushOutcome = 'created' | 'overwritten' | 'ignored';
+
+/**
+ * Why the whole package was sent although `useDeltaCompression` asked for a delta (see the core README):
+ * - `format`: a .tar.gz/.tgz, whose whole-stream compression leaves nothing in common between versions;
+ * - `stream`: a stream was pushed, which cannot be read twice to build a delta;
+ * - `no-delta-support`: the server offers no delta links (PackageDeltaSignature, PackageDeltaUpload);
+ * - `no-base-version`: the server has no version of this package to build a delta against (404);
+ * - `signature-failed`: the signature request failed or its answer was unusable (a warning says why);
+ * - `delta-build-failed`: the delta could not be built here (a warning says why);
+ * - `delta-too-large`: the delta was more than 95% of the package;
+ * - `delta-upload-failed`: the delta upload failed other than with 400 or 409 (a warning says why).
+ */
+export type FullUploadReason =
+  | 'format'
+  | 'stream'
+  | 'no-delta-support'
+  | 'no-base-version'
+  | 'signature-failed'
+  | 'delta-build-failed'
+  | 'delta-too-large'
+  | 'delta-upload-failed';
+
+/** How the package went: the method, the bytes sent, the base of a delta, and why a delta was not used. */
+export interface Transfer {
+  method: TransferMethod;
+  bytesSent: number;
+  baseVersion?: string;
+  fullUploadReason?: FullUploadReason;
+}
 
 export interface PushResult {
   /** The local path (or the name, for bytes and a stream). */
@@ -24,6 +54,14 @@ export interface PushResult {
   spaceId: string | undefined;
   /** How many upload attempts were made (0 when the pre-flight check made the upload unnecessary). */
   attempts: number;
+  /** `delta`: an Octodiff delta against `baseVersion` was sent; `full`: the whole package (or nothing, when ignored). */
+  method: TransferMethod;
+  /** Bytes of the package (or of its delta) in the upload that succeeded, without the multipart framing; 0 when nothing was sent. */
+  bytesSent: number;
+  /** The version the delta was built against (only with `method: 'delta'`). */
+  baseVersion?: string;
+  /** Why the whole package was sent when `useDeltaCompression` asked for a delta. */
+  fullUploadReason?: FullUploadReason;
   warnings: string[];
   /** @deprecated Use `sha1`. */
   hash: string | undefined;
@@ -38,7 +76,13 @@ export interface PushContext {
   warnings: string[];
 }
 
-export function pushResult(context: PushContext, outcome: PushOutcome, sha1: string | undefined, attempts: number): PushResult {
+export function pushResult(
+  context: PushContext,
+  outcome: PushOutcome,
+  sha1: string | undefined,
+  attempts: number,
+  transfer: Transfer = { method: 'full', bytesSent: attempts === 0 ? 0 : (context.local.size ?? 0) },
+): PushResult {
   const { local } = context;
   return {
     file: local.file,
@@ -50,6 +94,10 @@ export function pushResult(context: PushContext, outcome: PushOutcome, sha1: str
     size: local.size ?? 0,
     spaceId: context.spaceId,
     attempts,
+    method: transfer.method,
+    bytesSent: transfer.bytesSent,
+    ...(transfer.baseVersion !== undefined && { baseVersion: transfer.baseVersion }),
+    ...(transfer.fullUploadReason !== undefined && { fullUploadReason: transfer.fullUploadReason }),
     warnings: context.warnings,
     hash: sha1,
     name: local.name,

@@ -9,11 +9,17 @@ export { resolveConnection } from '../octopus/connection.js';
 export type OverwriteMode = 'FailIfExists' | 'OverwriteExisting' | 'IgnoreIfExists';
 export type OverwriteModeInput = OverwriteMode | 'fail' | 'overwrite' | 'ignore' | (string & {});
 
+/** How a package went to the server: the whole file, or an Octodiff delta against a version the server has. */
+export type TransferMethod = 'full' | 'delta';
+
 export interface PushProgress {
-  /** Bytes of the package sent so far. */
+  /** Bytes of the upload (the package, or its delta) sent so far. */
   transferred: number;
+  /** Bytes of the upload: the package's size, or the delta's. */
   total: number;
   percent: number;
+  /** What is being sent: the whole package or a delta. */
+  method: TransferMethod;
 }
 
 export interface PushOptions extends ConnectionOptions {
@@ -21,7 +27,11 @@ export interface PushOptions extends ConnectionOptions {
   overwriteMode?: OverwriteModeInput;
   /** Legacy: `true` is OverwriteExisting. */
   replace?: boolean;
-  /** Send only what changed since a version the server has (not built yet: `true` is ERR_OCTO_NOT_SUPPORTED). */
+  /**
+   * Send only what changed since a version the server has (an Octodiff delta, octopus-api.md §3), falling back to
+   * the whole package where that cannot work or would not save much. For zip (and tar) packages; a tar.gz is
+   * always sent whole. Default: false.
+   */
   useDeltaCompression?: boolean;
   onProgress?: (progress: PushProgress) => void;
 }
@@ -74,8 +84,7 @@ export const PUSH_ALL_SCHEMA: OptionSchema = {
 
 /**
  * Checks push (or pushAll) options before anything is read or sent: types, ranges and unknown
- * keys (ERR_OCTO_INVALID_OPTION naming the key and the near miss), the overwrite mode, and the
- * features not built yet. `extra`: keys an adapter adds of its own (checked by it).
+ * keys (ERR_OCTO_INVALID_OPTION naming the key and the near miss) and the overwrite mode. `extra`: keys an adapter adds of its own (checked by it).
  */
 export function checkPushOptions(operation: string, options: unknown, schema: OptionSchema = PUSH_SCHEMA): void {
   const ca = (options as { ca?: unknown } | undefined)?.ca;
@@ -84,10 +93,4 @@ export function checkPushOptions(operation: string, options: unknown, schema: Op
   checkOptions(operation, checked, schema);
   const push = (options ?? {}) as PushOptions;
   normalizeOverwriteMode(push.overwriteMode, push.replace);
-  if (push.useDeltaCompression === true) {
-    throw new OctoError('ERR_OCTO_NOT_SUPPORTED', 'Delta compression (`useDeltaCompression`) is not supported yet.', {
-      hint: 'Leave `useDeltaCompression` out (or false): the whole package is sent.',
-      option: 'useDeltaCompression',
-    });
-  }
 }

@@ -1,16 +1,16 @@
 import { isOctoError, asOctoError } from '../errors.js';
 import { OctopusSession } from '../octopus/session.js';
 import { resolveConnectionWithOidc } from '../oidc/resolve-connection.js';
-import { WriteWatermark } from './chunk-buffers.js';
-import { type LocalPackage, type PushInput, localPackage } from './local-package.js';
-import { multipartBody } from './multipart-body.js';
-import { type PushContext, type PushResult, conflictHint, pushResult, serverHash, withLegacyWarning } from './outcome.js';
-import { type PushPlan, findOnServer, preCheck } from './pre-check.js';
+import { pushDelta } from './delta-push.js';
+import { type PushInput, localPackage } from './local-package.js';
+import { type PushContext, type PushResult, type Transfer, conflictHint, pushResult, serverHash, withLegacyWarning } from './outcome.js';
+import { type PushPlan, preCheck } from './pre-check.js';
 import { type PushOptions, checkPushOptions, normalizeOverwriteMode } from './push-options.js';
-import { type AttemptBody, uploadWithRetry } from './upload.js';
+import { uploadWithRetry } from './upload.js';
+import { fullPackageBody, storedOnServer } from './upload-parts.js';
 
 export type { PushInput } from './local-package.js';
-export type { PushOutcome, PushResult } from './outcome.js';
+export type { FullUploadReason, PushOutcome, PushResult } from './outcome.js';
 
 /**
  * The caller's progress callback, called from a socket's write callback: a throw there would end
@@ -29,34 +29,6 @@ function progressReporter(options: PushOptions, warn: (message: string) => void)
       warn(`onProgress threw (${(error as Error)?.message ?? String(error)}); progress is no longer reported for this push.`);
     }
   };
-}
-
-/** One attempt's multipart body of the whole package, reporting the package's own bytes as progress. */
-function fullPackageBody(local: LocalPackage, onProgress: PushOptions['onProgress']): AttemptBody {
-  // No hashing on the way: it would cost a second per GB, and the server answers with the SHA-1 of what it stored.
-  const size = local.size;
-  const written = new WriteWatermark();
-  const body = multipartBody(local.name, size, local.open(written));
-  return {
-    parts: body.parts,
-    // A stream of unknown length goes chunked, as Octopus's Go CLI sends it.
-    headers: { 'content-type': body.contentType, ...(body.length !== undefined && { 'content-length': String(body.length) }) },
-    onWritten: (transferred) => {
-      // The count includes the multipart head; report the package's own bytes.
-      const fileBytes = Math.max(0, Math.min(size ?? Infinity, transferred - body.headLength));
-      written.advance(fileBytes);
-      const total = size ?? 0;
-      onProgress?.({ transferred: fileBytes, total, percent: total === 0 ? 0 : fileBytes / total });
-    },
-    close: () => written.close(),
-  };
-}
-
-/** Whether the server holds this very file (same SHA-1): asked after an answer was lost. */
-async function storedOnServer(session: OctopusSession, plan: PushPlan, local: LocalPackage): Promise<boolean> {
-  const stored = await findOnServer(session, plan.space, local);
-  if (!stored || !stored.Hash) return false;
-  return stored.Hash.toLowerCase() === (await local.sha1());
 }
 
 /** IgnoreIfExists on a package the server has: nothing is sent; a differing copy is worth a warning. */
@@ -88,6 +60,14 @@ export async function pushWithSession(session: OctopusSession, input: PushInput,
     const context: PushContext = { local, spaceId: plan.space.id, warnings };
     if (plan.existing && plan.mode === 'IgnoreIfExists') return await ignoreExisting(context, plan, warn);
     const onProgress = progressReporter(options, warn);
+    let transfer: Transfer | undefined;
+    let earlier = 0;
+    if (options.useDeltaCompression) {
+      const delta = await pushDelta({ session, context, plan, onProgress, warn });
+      if ('result' in delta) return delta.result;
+      transfer = { method: 'full', bytesSent: local.size ?? 0, fullUploadReason: delta.reason };
+      earlier = delta.attempts;
+    }
     const uploaded = await uploadWithRetry(session, {
       url: plan.uploadUrl,
       body: () => fullPackageBody(local, onProgress),
@@ -97,10 +77,12 @@ export async function pushWithSession(session: OctopusSession, input: PushInput,
       throw isOctoError(error) ? withLegacyWarning(error, plan.legacyWarning) : error;
     });
     const overwrote = plan.existing ? 'overwritten' : 'created';
-    if (uploaded.foundStored) return pushResult(context, overwrote, await local.sha1(), uploaded.attempts);
+    const attempts = earlier + uploaded.attempts;
+    transfer ??= { method: 'full', bytesSent: local.size ?? 0 };
+    if (uploaded.foundStored) return pushResult(context, overwrote, await local.sha1(), attempts, transfer);
     const sha1 = serverHash(uploaded.answer.body) ?? (await local.sha1());
     // A 200 is an ignored upload even when the server sends no body with it.
-    return pushResult(context, uploaded.answer.status === 200 ? 'ignored' : overwrote, sha1, uploaded.attempts);
+    return pushResult(context, uploaded.answer.status === 200 ? 'ignored' : overwrote, sha1, attempts, transfer);
   } finally {
     await local.dispose();
   }

@@ -35,6 +35,8 @@ export interface UploadOptions {
   abortAfter?: number;
   /** The raw Content-Disposition line, for names no client library would send. */
   disposition?: string;
+  /** The path under the space instead of `packages/raw`, e.g. `packages/Demo/1.0.0/delta` (a delta upload). */
+  path?: string;
 }
 
 function answer(response: http.IncomingMessage, body: Buffer): Answer {
@@ -55,7 +57,9 @@ export function multipart(fileName: string, content: Buffer, disposition?: strin
 /** POSTs one package with a plain `http.request`, so that a test controls every byte and every pause. */
 export async function upload(base: string, options: UploadOptions): Promise<Answer | 'aborted'> {
   const { boundary, body } = multipart(options.fileName, options.content, options.disposition);
-  const url = new URL(`${base}/api/${options.space ?? 'Spaces-1'}/packages/raw${options.query ? `?${options.query}` : ''}`);
+  const url = new URL(
+    `${base}/api/${options.space ?? 'Spaces-1'}/${options.path ?? 'packages/raw'}${options.query ? `?${options.query}` : ''}`,
+  );
   return new Promise((resolve, reject) => {
     const request = http.request(url, {
       method: 'POST',

@@ -154,7 +154,7 @@ export const FLAGS: readonly Flag[] = [
     'useDeltaCompression',
     ['--use-delta-compression', '--delta', '-d'],
     'boolean',
-    'delta upload: not supported yet (an error); `false` is accepted',
+    'send only what changed since a version the server has (zip, tar; falls back to the whole package)',
     {
       optionalValue: true,
     },

@@ -28,6 +28,7 @@ function packageCiEntry(entry: PackageReport): CiReportEntry {
     outcome: entry.outcome,
     spaceId: entry.spaceId ?? undefined,
     ...(done && entry.size !== null && { size: entry.size }),
+    ...(done && entry.method !== undefined && { method: entry.method }),
     ...(entry.outcome === 'failed' && entry.error && { error: entry.error }),
   };
 }

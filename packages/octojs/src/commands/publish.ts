@@ -2,7 +2,7 @@ import { type PushPreview, planPackage, push } from '@octojs/core';
 import type { Settings } from '../config/settings.js';
 import { toFailure } from '../errors.js';
 import type { Console } from '../output/console.js';
-import { pushSha1 } from '../output/core-fields.js';
+import { pushSha1, pushTransfer } from '../output/core-fields.js';
 import { type PackageReport, type Report, summarize, withoutPlan } from '../output/report.js';
 import { afterPush } from './build-information-push.js';
 import { packPlanned, planEntry, printPlan } from './pack.js';
@@ -66,12 +66,13 @@ export async function runPublish(settings: Settings, output: Console, cwd: strin
   try {
     const pushed = await push(packed.file, {
       ...uploadOptions(settings, warn),
-      onProgress: (progress) => output.uploadProgress(packed.fileName, progress.transferred, progress.total),
+      onProgress: (progress) => output.uploadProgress(packed.fileName, progress.transferred, progress.total, progress.method),
     });
     Object.assign(result, {
       outcome: pushed.outcome,
       sha1: pushSha1(pushed) ?? packed.sha1,
       attempts: pushed.attempts,
+      ...pushTransfer(pushed),
       warnings: pushed.warnings,
     });
   } catch (error) {

@@ -4,7 +4,7 @@ import { expandPackageGlobs } from '../args/package-globs.js';
 import type { Settings } from '../config/settings.js';
 import { UsageError, toFailure } from '../errors.js';
 import type { Console } from '../output/console.js';
-import { pushFileName, pushSha1 } from '../output/core-fields.js';
+import { pushFileName, pushSha1, pushTransfer } from '../output/core-fields.js';
 import { type PackageReport, type Report, type Summary, packageEntry, summarize } from '../output/report.js';
 import { afterPush } from './build-information-push.js';
 import { conflict, describeExpected, expectedOutcome, onceWarner, preflight, uploadOptions } from './push-checks.js';
@@ -126,7 +126,7 @@ async function upload(entries: PackageReport[], settings: Settings, output: Cons
       try {
         const result = await push(entry.file, {
           ...uploadOptions(settings, warn),
-          onProgress: (progress) => output.uploadProgress(entry.fileName, progress.transferred, progress.total),
+          onProgress: (progress) => output.uploadProgress(entry.fileName, progress.transferred, progress.total, progress.method),
         });
         Object.assign(entry, {
           fileName: pushFileName(result),
@@ -137,6 +137,7 @@ async function upload(entries: PackageReport[], settings: Settings, output: Cons
           outcome: result.outcome,
           spaceId: result.spaceId ?? null,
           attempts: result.attempts,
+          ...pushTransfer(result),
           warnings: result.warnings,
         });
       } catch (error) {

@@ -172,12 +172,6 @@ function packOptions(args: ParsedArgs, get: Get, isOn: (key: string) => boolean,
 }
 
 function pushOptions(get: Get, isOn: (key: string) => boolean, cwd: string, env: NodeJS.ProcessEnv): PushOptions {
-  const delta = get('useDeltaCompression');
-  if (delta?.value === true) {
-    throw new CliError('ERR_OCTO_NOT_SUPPORTED', `${delta.where}: delta uploads are not supported yet; octojs uploads whole packages.`, {
-      hint: `Leave out ${delta.where} (or give ${delta.where} false) to upload the whole package.`,
-    });
-  }
   const options: PushOptions = { userAgent: `octojs-cli/${VERSION}`, env: connectionEnv(get, env) };
   for (const key of ['server', 'apiKey', 'accessToken', 'serviceAccountId', 'space'] as const) {
     // From the command line only: the environment comes next, then the config file (see connectionEnv).
@@ -204,6 +198,7 @@ function pushOptions(get: Get, isOn: (key: string) => boolean, cwd: string, env:
   const caFile = text(get('caFile'));
   if (caFile !== undefined) options.caFile = localPath(cwd, caFile);
   if (isOn('insecure')) options.insecure = true;
+  if (isOn('useDeltaCompression')) options.useDeltaCompression = true;
   return options;
 }
 

@@ -1,9 +1,17 @@
 import { formatBytes } from '@octojs/core';
+import { transferText } from '@octojs/core/internal';
 import type { Verbosity } from '../args/values.js';
 import type { OutputFormat } from '../config/settings.js';
 import type { Failure } from '../errors.js';
 import { UploadProgress } from './progress.js';
 import type { PackageReport } from './report.js';
+
+/** A push's delta, bytes sent and share saved, or why a delta was not used ('' for a plain full upload). */
+function transfer(entry: PackageReport): string {
+  if (entry.method === undefined || entry.size === null) return '';
+  const text = transferText({ ...entry, method: entry.method, bytesSent: entry.bytesSent ?? entry.size, size: entry.size });
+  return text ? `  ${text}` : '';
+}
 
 export interface Streams {
   stdout: NodeJS.WritableStream;
@@ -91,7 +99,9 @@ export class Console {
     const size = entry.size === null ? '' : `  ${formatBytes(entry.size)}`;
     const extra = entry.entries === undefined ? '' : `  ${entry.entries} entries`;
     const colour = entry.outcome === 'skipped' ? 90 : 32;
-    this.note(`${this.paint(colour, verb ?? entry.outcome)} ${entry.fileName}${size}${extra}  ${entry.seconds.toFixed(1)}s`);
+    this.note(
+      `${this.paint(colour, verb ?? entry.outcome)} ${entry.fileName}${size}${extra}${transfer(entry)}  ${entry.seconds.toFixed(1)}s`,
+    );
     if (entry.sha1) this.detail(`${entry.file}  sha1 ${entry.sha1}`);
   }
 
@@ -104,9 +114,9 @@ export class Console {
     if (this.progress && (done === total || done % 200 === 0)) this.#draw(`packing ${done}/${total} entries`);
   }
 
-  uploadProgress(name: string, sent: number, total: number): void {
+  uploadProgress(name: string, sent: number, total: number, method?: 'full' | 'delta'): void {
     if (!this.progress) return;
-    this.#uploads.update(name, sent, total);
+    this.#uploads.update(name, sent, total, Date.now(), method);
     const now = Date.now();
     if (now - this.#lastDraw < 100 && sent < total) return;
     this.#lastDraw = now;

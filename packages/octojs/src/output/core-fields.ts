@@ -1,4 +1,5 @@
 import type { PackPlan, PackResult, PushResult } from '@octojs/core';
+import type { PackageReport } from './report.js';
 
 /**
  * Core's results in the shared vocabulary. Core is moving from `path`/`name`/`id`/`hash` to
@@ -33,6 +34,16 @@ export function packFields(result: PackResult | PackPlan): PackFields {
 export function pushSha1(result: PushResult): string | null {
   const sha1 = first(result as unknown as Loose, 'sha1', 'hash');
   return typeof sha1 === 'string' ? sha1 : null;
+}
+
+/** How a push went: `method`, `bytesSent`, and (when core says) `baseVersion` and `fullUploadReason`. */
+export function pushTransfer(result: PushResult): Pick<PackageReport, 'method' | 'bytesSent' | 'baseVersion' | 'fullUploadReason'> {
+  return {
+    method: result.method,
+    bytesSent: result.bytesSent,
+    ...(result.baseVersion !== undefined && { baseVersion: result.baseVersion }),
+    ...(result.fullUploadReason !== undefined && { fullUploadReason: result.fullUploadReason }),
+  };
 }
 
 export function pushFileName(result: PushResult): string {

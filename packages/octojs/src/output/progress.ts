@@ -4,6 +4,8 @@ interface Upload {
   sent: number;
   total: number;
   started: number;
+  /** `delta` when a delta is sent instead of the package. */
+  method?: 'full' | 'delta' | undefined;
 }
 
 /**
@@ -13,13 +15,14 @@ interface Upload {
 export class UploadProgress {
   readonly #uploads = new Map<string, Upload>();
 
-  update(name: string, sent: number, total: number, now = Date.now()): void {
+  update(name: string, sent: number, total: number, now = Date.now(), method?: 'full' | 'delta'): void {
     const upload = this.#uploads.get(name);
-    if (upload) {
+    if (upload && upload.method === method) {
       upload.sent = sent;
       upload.total = total;
     } else {
-      this.#uploads.set(name, { sent, total, started: now });
+      // A delta that falls back to a full upload starts again: a new total, a new rate.
+      this.#uploads.set(name, { sent, total, started: now, method });
     }
   }
 
@@ -39,9 +42,10 @@ export class UploadProgress {
       const percent = upload.total === 0 ? 100 : Math.floor((100 * upload.sent) / upload.total);
       const eta = rate > 0 ? Math.round((upload.total - upload.sent) / rate) : 0;
       const detail = `${formatBytes(upload.sent)}/${formatBytes(upload.total)} ${percent}%`;
+      const what = upload.method === 'delta' ? `delta ${name}` : name;
       return this.#uploads.size === 1
-        ? `uploading ${name} ${bar(percent)} ${detail} ${formatBytes(rate)}/s ETA ${eta}s`
-        : `${name} ${detail}`;
+        ? `uploading ${what} ${bar(percent)} ${detail} ${formatBytes(rate)}/s ETA ${eta}s`
+        : `${what} ${detail}`;
     });
     const line = this.#uploads.size === 1 ? parts[0]! : `uploading ${parts.join(' · ')}`;
     return line.length > width ? `${line.slice(0, Math.max(0, width - 1))}…` : line;

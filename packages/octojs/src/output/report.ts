@@ -1,3 +1,4 @@
+import type { FullUploadReason } from '@octojs/core';
 import type { Command } from '../args/flags.js';
 import { type Failure, exitCodeOf } from '../errors.js';
 
@@ -29,6 +30,14 @@ export interface PackageReport {
   spaceId?: string | null;
   /** push and publish: upload attempts (0: none needed, or none made). */
   attempts?: number;
+  /** push and publish: how the package went, the whole file (`full`) or an Octodiff delta (`delta`). */
+  method?: 'full' | 'delta';
+  /** push and publish: bytes sent, of the package or its delta (`size - bytesSent` saved). */
+  bytesSent?: number;
+  /** push and publish: the version a delta was built against. */
+  baseVersion?: string;
+  /** push and publish: why a delta that was asked for was not used. */
+  fullUploadReason?: FullUploadReason;
   seconds: number;
   warnings: string[];
   error?: Failure;
