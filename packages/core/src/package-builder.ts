@@ -339,6 +339,7 @@ export class PackageBuilder {
   }
 }
 
-export function createPackage(options: PackageBuilderOptions): PackageBuilder {
-  return new PackageBuilder(options);
+/** With no options at all it behaves as with `{}`: the missing `id` and `version` are reported as such. */
+export function createPackage(options?: PackageBuilderOptions): PackageBuilder {
+  return new PackageBuilder(options === undefined ? ({} as PackageBuilderOptions) : options);
 }

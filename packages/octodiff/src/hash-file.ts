@@ -27,7 +27,8 @@ try {
 /** SHA-1 of the file at `path` as hex, computed on a worker thread; `signal` stops the thread (the build failed). */
 export function sha1OfFileInWorker(path: string, signal?: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: path });
+    // execArgv: [] — the host's flags (`--input-type=module` would make this CommonJS source an ES module) are not the worker's.
+    const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: path });
     signal?.addEventListener('abort', () => void worker.terminate(), { once: true });
     worker.once('message', (message: { sha1?: string; error?: { message: string; code?: string } }) => {
       if (message.sha1 !== undefined) resolve(message.sha1);

@@ -188,7 +188,8 @@ export class PreparePool {
   }
 
   #startWorker(): WorkerState {
-    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    // execArgv: [] — the host's flags (`--input-type=module` would make this CommonJS source an ES module) are not the worker's.
+    const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [] });
     const state: WorkerState = { worker, inFlight: new Map() };
     worker.on('message', (message: { id: number; results: WorkerResult[]; buffer: ArrayBuffer }) => {
       const batch = state.inFlight.get(message.id)!;

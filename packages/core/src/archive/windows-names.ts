@@ -7,7 +7,8 @@ const FORBIDDEN = /[:*?"<>|]/;
 
 /** Why Windows could not create a file or folder called `component`, if it could not. */
 function componentProblem(component: string): string | undefined {
-  const forbidden = FORBIDDEN.exec(component);
+  const control = [...component].find((char) => char < ' ');
+  const forbidden = control !== undefined ? [control] : FORBIDDEN.exec(component);
   if (forbidden) {
     const shown =
       forbidden[0] < ' ' ? `control character 0x${forbidden[0].charCodeAt(0).toString(16).padStart(2, '0')}` : `"${forbidden[0]}"`;

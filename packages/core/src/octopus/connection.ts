@@ -1,5 +1,6 @@
 import { OctoError } from '../errors.js';
 import type { OptionSchema } from '../options/check-options.js';
+import { checkProxyUrl } from './proxy-url.js';
 import { Redactor } from './redact.js';
 import { parseServerUrl } from './server-url.js';
 
@@ -141,6 +142,7 @@ export function resolveConnection(options: ConnectionOptions): ResolvedConnectio
     });
   }
   if (apiKey) checkApiKey(apiKey);
+  if (typeof options.proxy === 'string') checkProxyUrl(options.proxy);
   const redactor = new Redactor([apiKey, accessToken, address.apiKey, nonEmpty(options.apiKey), nonEmpty(options.accessToken)]);
   const warnings: string[] = [];
   const warn = (message: string): void => {

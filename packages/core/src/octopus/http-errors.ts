@@ -38,13 +38,15 @@ function serverParts(body: OctopusErrorBody | undefined): { message: string | un
   return { message, errors };
 }
 
-function serverText(parts: { message: string | undefined; errors: string[] | undefined }, raw: string): string {
+function serverText(parts: { message: string | undefined; errors: string[] | undefined }, raw: string, redactor: Redactor): string {
   if (parts.message || parts.errors?.length) {
     // Our messages end the sentence themselves.
     return [parts.message, ...(parts.errors ?? [])].filter(Boolean).join(' ').replace(/\.+$/, '');
   }
   // An HTML page: its text, not its markup.
-  const trimmed = raw
+  // Redacted before it is cut short: a secret cut in half would no longer be recognised.
+  const trimmed = redactor
+    .text(raw)
     .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
     .replace(/<[^>]*>/g, ' ')
     .replace(/\s+/g, ' ')
@@ -149,7 +151,7 @@ export function httpError(
   const [code, message, hint] = describe({
     status,
     where: `${request.method} ${url}`,
-    said: redactor.text(serverText(parts, rawBody)),
+    said: redactor.text(serverText(parts, rawBody, redactor)),
     attempts: request.attempts && request.attempts > 1 ? ` after ${request.attempts} attempts` : '',
     location,
     conflictHint: request.conflictHint,

@@ -7,6 +7,7 @@ import { rootCertificates } from 'node:tls';
 import { OctoError } from '../errors.js';
 import type { ResolvedConnection } from './connection.js';
 import { HttpClient } from './http-client.js';
+import { checkProxyUrl, proxyVariable } from './proxy-url.js';
 
 /** Our version, from our package.json (the User-Agent says which octojs talked to the server). */
 const VERSION: string = (() => {
@@ -65,6 +66,8 @@ export async function createHttpClient(connection: ResolvedConnection): Promise<
   const { default: proxyFromEnv } = await import('proxy-from-env');
   const proxy =
     connection.proxy === false ? undefined : (connection.proxy ?? (proxyFromEnv.getProxyForUrl(server.toString()) || undefined));
+  // The `proxy` option was checked by resolveConnection; one from the environment is checked here.
+  if (proxy && connection.proxy === undefined) checkProxyUrl(proxy, proxyVariable(server, proxy));
   let agents: { http: HttpAgent; https: HttpsAgent } | undefined;
   if (proxy) {
     const { HttpProxyAgent, HttpsProxyAgent } = await import('hpagent');
