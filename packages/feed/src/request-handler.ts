@@ -12,7 +12,10 @@ export interface FeedRequest {
   path: string;
   /** The query string as sent, with any `apikey` value replaced by `REDACTED`. */
   query: string;
+  /** The status answered; 0 when no answer went out (the client went away, or the connection was dropped). */
   status: number;
+  /** The answer did not reach the client whole: the connection closed before it was sent. */
+  aborted: boolean;
 }
 
 export interface HandlerOptions {
@@ -81,9 +84,13 @@ export function requestHandler(
     }
     const exchange: Exchange = { request, response, url, method };
     response.on('close', () => {
-      const entry: FeedRequest = { method, path: url.pathname, query: redactQuery(url.search), status: response.statusCode };
+      // Node's statusCode is 200 until an answer is written: a dropped connection must not read as a success.
+      const status = response.headersSent ? response.statusCode : 0;
+      const aborted = !response.writableFinished;
+      const entry: FeedRequest = { method, path: url.pathname, query: redactQuery(url.search), status, aborted };
       options.requests.push(entry);
-      options.log?.(`${entry.method} ${entry.path}${entry.query} ${entry.status} ${Date.now() - started} ms`);
+      const outcome = `${status === 0 ? '-' : status}${aborted ? ' aborted (the connection closed before the answer was sent)' : ''}`;
+      options.log?.(`${entry.method} ${entry.path}${entry.query} ${outcome} ${Date.now() - started} ms`);
     });
     handle(context, exchange).catch((error: unknown) => answerFailure(exchange, error, options));
   };
