@@ -7,6 +7,7 @@ import { FaultInjector } from './faults.js';
 import { type FeedTimeouts, resolveTimeouts } from './limits.js';
 import { PackageStore, type StoredPackage } from './package-store.js';
 import { type Credentials, CredentialTable } from './permissions.js';
+import { Redactor } from './redaction.js';
 import { type FeedRequest, requestHandler } from './request-handler.js';
 import type { Space } from './resources.js';
 import { TokenExchange, type TokenExchangeOptions } from './token-exchange.js';
@@ -111,7 +112,8 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
     secure: options.tls !== undefined,
   };
 
-  const handler = requestHandler(context, { requests, debug, ...(log && { log }) });
+  const redactor = new Redactor([...Object.keys(options.apiKeys ?? {}), ...Object.keys(options.accessTokens ?? {})]);
+  const handler = requestHandler(context, { requests, debug, redactor, ...(log && { log }) });
 
   const serverOptions: http.ServerOptions = {
     headersTimeout: timeouts.headers,
