@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Feed, startFeed } from '@octojs/feed';
 import { readArchive } from './helpers/archive-reader.js';
@@ -17,6 +17,8 @@ interface Runner {
   file: string;
   /** The exit code a failed task gives. */
   failure: number;
+  /** The gulp major version, for gulp runners. */
+  gulp?: 4 | 5;
   run(project: string, task: string, env: NodeJS.ProcessEnv): Promise<CommandResult>;
 }
 
@@ -24,6 +26,7 @@ const gulp = (file: string, version: 4 | 5 = 5): Runner => ({
   name: `gulp ${version} with ${file}`,
   file,
   failure: 1,
+  gulp: version,
   run: (project, task, env) =>
     runNode(BINS.gulp, ['--no-color', '--gulpfile', path.join(project, file), task], {
       cwd: project,
@@ -109,6 +112,32 @@ describe('gulp-octo and grunt-octo from their real command lines', function () {
         assert.equal(ignored.code, 0, ignored.stdout + ignored.stderr);
         assert.match(ignored.stdout + ignored.stderr, /ignored/);
       });
+
+      if (runner.gulp) {
+        const assertReported = (result: CommandResult, code: string, said: RegExp): void => {
+          const output = result.stdout + result.stderr;
+          assert.equal(result.code, runner.failure, output);
+          assert.doesNotMatch(output, /did you forget to signal async completion/i, 'the error itself, not a stalled task');
+          assert.match(output, said);
+          assert.ok(output.includes(`[${code}]`), `the code is printed: ${output}`);
+          assert.ok(!existsSync(path.join(tmp.path, 'bin')), 'dest() wrote nothing');
+        };
+
+        it('a pack error in src().pipe(pack()).pipe(dest()) reaches gulp with its code and hint', async () => {
+          mkdirSync(path.join(tmp.path, 'odd'));
+          writeFileSync(path.join(tmp.path, 'odd', 'c:d'), 'x');
+          mkdirSync(path.join(tmp.path, 'text'));
+          writeFileSync(path.join(tmp.path, 'text', 'logo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xff, 0xfe, 0x00, 0x80]));
+          assertReported(await runner.run(tmp.path, 'packBadName', {}), 'ERR_OCTO_INVALID_ENTRY', /c:d/);
+          const asText = await runner.run(tmp.path, 'packAsText', {});
+          if (runner.gulp === 4) {
+            // gulp 4 reads bytes as they are: the same task packs.
+            assert.equal(asText.code, 0, asText.stdout + asText.stderr);
+            return;
+          }
+          assertReported(asText, 'ERR_OCTO_UNREADABLE_FILE', /logo\.png was read as UTF-8[^]*encoding: false/);
+        });
+      }
 
       it('fails with a readable line on a wrong key, and never prints the key', async () => {
         const wrong = 'API-WRONG00000000000000000000000';

@@ -13,7 +13,7 @@ Usage: octojs-feed [--port 8065] [--host 127.0.0.1] [--data <folder>] --api-key 
 Each --api-key gets every permission (push, overwrite, view). Packages are kept in --data across restarts;
 the default is a per-user folder (${defaultDataDir()}, or $OCTOJS_FEED_DATA), outside any project, so that
 no later pack or publish of a project picks the stored packages up. Timeouts are in milliseconds.
---debug puts stack traces in 500 answers; --verbose prints one line per request (API keys redacted).
+--debug puts stack traces in 500 answers; --verbose prints one line per request (keys and tokens redacted).
 `;
 
 function milliseconds(flag: string, text: string | undefined): number | undefined {

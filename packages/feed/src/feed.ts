@@ -9,6 +9,7 @@ import { FaultInjector } from './faults.js';
 import { type FeedTimeouts, resolveTimeouts } from './limits.js';
 import { PackageStore, type StoredPackage } from './package-store.js';
 import { type Credentials, CredentialTable } from './permissions.js';
+import { Redactor } from './redaction.js';
 import { type FeedRequest, requestHandler } from './request-handler.js';
 import type { Space } from './resources.js';
 import { TokenExchange, type TokenExchangeOptions } from './token-exchange.js';
@@ -139,7 +140,8 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
     delta: deltaSettings(options.delta),
   };
 
-  const handler = requestHandler(context, { requests, debug, ...(log && { log }) });
+  const redactor = new Redactor([...Object.keys(options.apiKeys ?? {}), ...Object.keys(options.accessTokens ?? {})]);
+  const handler = requestHandler(context, { requests, debug, redactor, ...(log && { log }) });
 
   const serverOptions: http.ServerOptions = {
     headersTimeout: timeouts.headers,
@@ -151,6 +153,10 @@ export async function startFeed(options: FeedOptions): Promise<Feed> {
   const server = options.tls
     ? https.createServer({ ...serverOptions, key: options.tls.key, cert: options.tls.cert }, handler)
     : http.createServer(serverOptions, handler);
+  // A client may half-close its side once the request is sent (HTTP/1.1 allows it: `nc -N`, some proxies).
+  // Node's default takes that FIN as an abort and ends the connection unanswered; this way the answer still goes
+  // out, then the connection closes. (No constructor option sets it; the property is Node's own switch for it.)
+  (server as http.Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());

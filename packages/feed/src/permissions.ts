@@ -77,20 +77,3 @@ export function authenticate(
   const bearer = authorization ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization)?.[1] : undefined;
   return accessTokens.find(bearer);
 }
-
-/** The query string as recorded and logged: API key values replaced, everything else as the client sent it. */
-export function redactQuery(search: string): string {
-  if (search.length <= 1) return search;
-  const parts = search.slice(1).split('&');
-  const redacted = parts.map((part) => {
-    const name = part.split('=')[0]!;
-    let decoded = name;
-    try {
-      decoded = decodeURIComponent(name.replace(/\+/g, ' '));
-    } catch {
-      // an undecodable name is kept as it is
-    }
-    return isKeyParameter(decoded) ? `${name}=REDACTED` : part;
-  });
-  return `?${redacted.join('&')}`;
-}

@@ -3,22 +3,28 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Exchange, FeedContext } from './context.js';
 import { isSimulatedCrash } from './faults.js';
 import { HttpProblem, badRequest, internalError, sendJson, sendProblem } from './http-problem.js';
-import { redactQuery } from './permissions.js';
+import type { Redactor } from './redaction.js';
 import { route } from './routes.js';
 import { ClientGone } from './upload-receiver.js';
 
 export interface FeedRequest {
   method: string;
+  /** The path as sent, with any configured key or token in it replaced by `REDACTED`. */
   path: string;
-  /** The query string as sent, with any `apikey` value replaced by `REDACTED`. */
+  /** The query string as sent, with key and token values (and any configured key or token) replaced by `REDACTED`. */
   query: string;
+  /** The status answered; 0 when no answer went out (the client went away, or the connection was dropped). */
   status: number;
+  /** The answer did not reach the client whole: the connection closed before it was sent. */
+  aborted: boolean;
 }
 
 export interface HandlerOptions {
   requests: FeedRequest[];
   debug: boolean;
   log?: (line: string) => void;
+  /** Takes the feed's keys and tokens out of what is recorded and logged. */
+  redactor: Redactor;
 }
 
 /** The request URL, or a 400 for a target that is not a path (`new URL` would read `//x` as a host). */
@@ -44,7 +50,7 @@ function answerFailure({ request, response }: Exchange, error: unknown, options:
     return;
   }
   const text = options.debug ? String((error as Error)?.stack ?? error) : String((error as Error)?.message ?? error);
-  options.log?.(`error: ${text}`);
+  options.log?.(options.redactor.text(`error: ${text}`));
   if (response.headersSent) return void response.destroy();
   sendJson(response, 500, internalError(error, options.debug), { connection: 'close' });
 }
@@ -81,9 +87,14 @@ export function requestHandler(
     }
     const exchange: Exchange = { request, response, url, method };
     response.on('close', () => {
-      const entry: FeedRequest = { method, path: url.pathname, query: redactQuery(url.search), status: response.statusCode };
+      // Node's statusCode is 200 until an answer is written: a dropped connection must not read as a success.
+      const status = response.headersSent ? response.statusCode : 0;
+      const aborted = !response.writableFinished;
+      const { redactor } = options;
+      const entry: FeedRequest = { method, path: redactor.path(url.pathname), query: redactor.query(url.search), status, aborted };
       options.requests.push(entry);
-      options.log?.(`${entry.method} ${entry.path}${entry.query} ${entry.status} ${Date.now() - started} ms`);
+      const outcome = `${status === 0 ? '-' : status}${aborted ? ' aborted (the connection closed before the answer was sent)' : ''}`;
+      options.log?.(redactor.text(`${entry.method} ${entry.path}${entry.query} ${outcome} ${Date.now() - started} ms`));
     });
     handle(context, exchange).catch((error: unknown) => answerFailure(exchange, error, options));
   };

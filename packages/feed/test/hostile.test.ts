@@ -30,6 +30,32 @@ function rawExchange(port: number, chunks: (string | Buffer)[], gapMs = 0): Prom
   });
 }
 
+/** A whole multipart upload as raw bytes, sent the way a hand-written client (or `nc -N`) would. */
+function rawUpload(fileName: string, content: Buffer, headers = ''): { head: Buffer; body: Buffer } {
+  const { boundary, body } = multipart(fileName, content);
+  const head = Buffer.from(
+    'POST /api/Spaces-1/packages/raw HTTP/1.1\r\nHost: 127.0.0.1\r\n' +
+      `X-Octopus-ApiKey: ${ADMIN_KEY}\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\n` +
+      `Content-Length: ${body.length}\r\n${headers}\r\n`,
+  );
+  return { head, body };
+}
+
+/** Writes `bytes`, half-closes the sending side (FIN), and reads until the server closes (bounded). */
+function halfClosed(port: number, bytes: Buffer): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.end(bytes));
+    let text = '';
+    const timer = setTimeout(() => socket.destroy(), 10_000);
+    socket.on('data', (data) => (text += data.toString('latin1')));
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(text);
+    });
+    socket.on('error', () => {});
+  });
+}
+
 describe('feed under attack: cannot be knocked over', () => {
   const tmp = useTempDir('octojs-feed-');
   let feed: Feed;
@@ -99,6 +125,73 @@ describe('feed under attack: cannot be knocked over', () => {
     if (before !== undefined)
       assert.ok(await eventually(() => openFileCount()! <= before + 2), `descriptors ${before} -> ${openFileCount()}`);
     assert.equal(feed.packages().length, 1);
+  });
+
+  describe('a client that half-closes its side after the request (HTTP/1.1 allows it)', () => {
+    it('gets its 201, then 409 for the same package, and the log records what was answered', async () => {
+      const lines: string[] = [];
+      await start({ log: (line) => lines.push(line) });
+      const content = randomBytes(200 * 1024); // several reads: the FIN arrives while the body is still being spooled
+      for (const headers of ['', 'Connection: close\r\n']) {
+        const { head, body } = rawUpload(`Half${headers ? 'Close' : ''}.1.0.0.zip`, content, headers);
+        const first = await halfClosed(feed.port, Buffer.concat([head, body]));
+        assert.match(first, /^HTTP\/1\.1 201 /, `answered: ${JSON.stringify(first.slice(0, 80))}`);
+        const again = await halfClosed(feed.port, Buffer.concat([head, body]));
+        assert.match(again, /^HTTP\/1\.1 409 /, `answered: ${JSON.stringify(again.slice(0, 80))}`);
+      }
+      assert.deepEqual(
+        feed
+          .packages()
+          .map((stored) => stored.packageId)
+          .sort(),
+        ['Half', 'HalfClose'],
+      );
+      const posts = feed.requests.filter((request) => request.method === 'POST');
+      assert.deepEqual(
+        posts.map((request) => [request.status, request.aborted]),
+        [
+          [201, false],
+          [409, false],
+          [201, false],
+          [409, false],
+        ],
+      );
+      assert.deepEqual(
+        lines.filter((line) => line.startsWith('POST')).map((line) => line.split(' ')[2]),
+        ['201', '409', '201', '409'],
+      );
+      assert.deepEqual(uploads(), []);
+    });
+
+    it('a body cut short by the FIN, or a client that goes away, is logged as aborted, never as a 200', async () => {
+      const lines: string[] = [];
+      await start({ log: (line) => lines.push(line) });
+      const { head, body } = rawUpload('Short.1.0.0.zip', randomBytes(64 * 1024));
+      // Half the body, then FIN: the rest can never come.
+      await halfClosed(feed.port, Buffer.concat([head, body.subarray(0, body.length / 2)]));
+      // Half the body, then the client is gone altogether.
+      await new Promise<void>((resolve) => {
+        const socket = net.connect(feed.port, '127.0.0.1', () => socket.write(Buffer.concat([head, body.subarray(0, body.length / 2)])));
+        socket.on('error', () => {});
+        socket.on('close', () => resolve());
+        setTimeout(() => socket.destroy(), 200);
+      });
+      assert.ok(await eventually(() => feed.requests.length === 2), `recorded: ${JSON.stringify(feed.requests)}`);
+      for (const request of feed.requests) {
+        assert.notEqual(request.status, 200, JSON.stringify(request));
+        if (request.status === 0) assert.equal(request.aborted, true, JSON.stringify(request));
+      }
+      assert.ok(
+        feed.requests.some((request) => request.aborted && request.status === 0),
+        JSON.stringify(feed.requests),
+      );
+      assert.ok(
+        lines.some((line) => /^POST \S+ - aborted/.test(line)),
+        lines.join('\n'),
+      );
+      assert.equal(feed.packages().length, 0);
+      assert.ok(await eventually(() => uploads().length === 0), `temporary files left: ${uploads().join(', ')}`);
+    });
   });
 
   describe('bad input answers 400, never 500', () => {

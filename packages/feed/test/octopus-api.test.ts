@@ -270,6 +270,52 @@ describe('feed answers like Octopus', () => {
       assert.ok(!lines.join('\n').includes(ADMIN_KEY));
     });
 
+    it('keys and tokens under any parameter spelling, in a path or percent-encoded never reach feed.requests or the log', async () => {
+      const lines: string[] = [];
+      const token = 'TOKEN-BEARER0000000000000000000';
+      await feed.close();
+      feed = await startFeed({
+        dataDir: path.join(tmp.path, 'data'),
+        apiKeys: KEYS,
+        accessTokens: { [token]: ['FeedView'] },
+        log: (line) => lines.push(line),
+      });
+      const encoded = (text: string): string => [...text].map((character) => `%${character.charCodeAt(0).toString(16)}`).join('');
+      const targets: [string, string][] = [
+        [`/api/Spaces-1/packages?api-key=${ADMIN_KEY}&take=5`, '?api-key=REDACTED&take=5'],
+        [`/api?api_key=${ADMIN_KEY}`, '?api_key=REDACTED'],
+        [`/api?X-Octopus-ApiKey=${ADMIN_KEY}`, '?X-Octopus-ApiKey=REDACTED'],
+        [`/api?API%2DKEY=${ADMIN_KEY}`, '?API%2DKEY=REDACTED'],
+        [`/api?token=${token}&access_token=${token}&Access-Token=x`, '?token=REDACTED&access_token=REDACTED&Access-Token=REDACTED'],
+        [`/api?q=${ADMIN_KEY}&skip=0`, '?q=REDACTED&skip=0'],
+        [`/api?q=${encoded(ADMIN_KEY)}`, '?q=REDACTED'],
+        [`/api?q=x${ADMIN_KEY}y`, '?q=xREDACTEDy'],
+        [`/api?${ADMIN_KEY}`, '?REDACTED'],
+      ];
+      for (const [target] of targets) await get(feed.url, target);
+      // The last: shaped as the access tokens the feed's own /token/v1 issues.
+      const issued = `oidc-${'Ab_-'.repeat(8)}`;
+      const paths = [`/api/Spaces-1/packages/${ADMIN_KEY}`, `/api/${encoded(token)}/x`, `/api/users/me/${PUSH_KEY}.zip`, `/api/${issued}`];
+      for (const target of paths) await get(feed.url, target);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const recorded = JSON.stringify(feed.requests);
+      const logged = lines.join('\n');
+      for (const secret of [ADMIN_KEY, PUSH_KEY, token, issued, encoded(ADMIN_KEY), encoded(token), 'ADMIN0000', 'BEARER0000']) {
+        assert.ok(!recorded.includes(secret), `${secret} recorded: ${recorded}`);
+        assert.ok(!logged.includes(secret), `${secret} logged: ${logged}`);
+      }
+      assert.deepEqual(
+        feed.requests.map((request) => request.query),
+        [...targets.map(([, query]) => query), '', '', '', ''],
+      );
+      assert.deepEqual(
+        feed.requests.slice(targets.length).map((request) => request.path),
+        ['/api/Spaces-1/packages/REDACTED', '/api/REDACTED/x', '/api/users/me/REDACTED.zip', '/api/REDACTED'],
+      );
+      assert.equal(lines.length, targets.length + paths.length);
+      assert.match(lines[0]!, /^GET \/api\/Spaces-1\/packages\?api-key=REDACTED&take=5 \d{3} \d+ ms$/);
+    });
+
     it('only configured keys and tokens are accepted; prototype names are not keys', async () => {
       for (const key of [
         '__proto__',

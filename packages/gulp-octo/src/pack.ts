@@ -30,6 +30,7 @@ import {
 import log from 'fancy-log';
 import { objectTransform } from 'through2';
 import Vinyl from 'vinyl';
+import { forwardErrors } from './forward-errors.js';
 import { toPluginError } from './plugin-error.js';
 import { assertContentsIntact } from './vinyl-contents.js';
 
@@ -223,7 +224,8 @@ export function pack(typeOrOptions?: string | PackOptions, maybeOptions?: PackOp
     }
   };
 
-  return objectTransform(
+  // Errors go to through2's callbacks, and on to the stages after this one (gulp watches only the last).
+  const stage = objectTransform(
     async (file: Vinyl) => {
       await add(file).catch(async (error: unknown) => {
         await builder?.discard(); // the run stops here: leave no spooled copy of the build behind
@@ -232,6 +234,7 @@ export function pack(typeOrOptions?: string | PackOptions, maybeOptions?: PackOp
     },
     async () => finish().catch((error: unknown) => Promise.reject(toPluginError(error))),
   ) as unknown as Transform;
+  return forwardErrors(stage);
 }
 
 /** The builder cannot follow a link given by its target alone; this plugin can, from the file on disk. */

@@ -17,6 +17,7 @@ import { AFTER_PUSH_SCHEMA, adapterPushOptions, transferText } from '@octojs/cor
 import log from 'fancy-log';
 import { objectTransform } from 'through2';
 import type Vinyl from 'vinyl';
+import { forwardErrors } from './forward-errors.js';
 import { toPluginError } from './plugin-error.js';
 
 /** Every core push option, and the originals' names `host`, `apikey` and `spaceId`. */
@@ -105,7 +106,7 @@ export function push(options: PushOptions = {}): Transform {
     }
   };
 
-  return objectTransform(
+  const stage = objectTransform(
     async (file: Vinyl) => {
       await pushFile(file).catch((error: unknown) => Promise.reject(toPluginError(error, file.path)));
       return file;
@@ -119,4 +120,5 @@ export function push(options: PushOptions = {}): Transform {
       );
     },
   ) as unknown as Transform;
+  return forwardErrors(stage); // on to dest(), which gulp watches
 }

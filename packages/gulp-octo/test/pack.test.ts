@@ -3,11 +3,11 @@ import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { buffer as readAll } from 'node:stream/consumers';
 import type Vinyl from 'vinyl';
-import octo, { pack } from '../src/index.js';
+import octo, { pack, push } from '../src/index.js';
 import { readArchive } from '../../../test/helpers/archive-reader.js';
 import { interruptWhen } from '../../../test/helpers/interrupt.js';
 import { useTempDir } from '../../../test/helpers/temp-dir.js';
@@ -254,6 +254,18 @@ describe('gulp-octo pack(): bad input', () => {
     assert.equal(entries.get('shared.txt')?.data.toString(), 'shared');
     assert.equal(entries.get('inside')?.type, 'symlink', 'a link that stays inside stays a link');
     assert.equal(entries.get('inside')?.linkTarget, 'shared.txt');
+  });
+
+  it('an error reaches every stage piped after pack(), through push(), as gulp watches only the last one', async () => {
+    const base = path.join(tmp.path, 'odd');
+    const packer = pack({ id: 'Odd', version: '1.0.0' });
+    const last = new PassThrough({ objectMode: true });
+    packer.pipe(push({ server: 'http://127.0.0.1:9', apiKey: 'API-NEVERSENT000000000000000' })).pipe(last);
+    const failed = new Promise<Error & { code?: string }>((resolve) => last.once('error', resolve));
+    packer.end(vinyl(base, 'c:d', Buffer.from('x'), fakeStat('file', 0o100644, when)));
+    const error = await failed;
+    assert.equal(error.code, 'ERR_OCTO_INVALID_ENTRY');
+    assert.match(error.message, /"c:d" cannot be an entry name[^]*\[ERR_OCTO_INVALID_ENTRY\]/);
   });
 });
 
