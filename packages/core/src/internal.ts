@@ -15,3 +15,4 @@ export { secretWarning } from './select/secrets.js';
 export { SELECTION_OPTION_SCHEMA, checkSelectionOptions } from './select/selection-options.js';
 export { findProjectPackageJson } from './select/find-project.js';
 export { AFTER_PUSH_SCHEMA } from './build-information/after-push.js';
+export { GULP_FOLDER_PREFIX } from './temporary-names.js';
