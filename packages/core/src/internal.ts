@@ -16,3 +16,4 @@ export { SELECTION_OPTION_SCHEMA, checkSelectionOptions } from './select/selecti
 export { findProjectPackageJson } from './select/find-project.js';
 export { AFTER_PUSH_SCHEMA } from './build-information/after-push.js';
 export { transferText } from './push/transfer-text.js';
+export { GULP_FOLDER_PREFIX } from './temporary-names.js';

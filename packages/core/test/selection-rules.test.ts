@@ -184,6 +184,34 @@ describe('what goes in the package', () => {
       assert.equal(whyIn(named, 'releases/my-app.1.2.3.tgz'), 'include `releases/*.tgz` (named explicitly)');
     });
 
+    it("keeps out the .partial and spool folders the writers really leave, and octojs's config files", async () => {
+      const folder = app();
+      const leftovers = [
+        '.my-app.1.2.2.zip.4000000-0123456789ab.partial', // `.<file>.<pid>-<hex>.partial`, as write-archive names them
+        '.other.1.0.0.tar.gz.12-ffffffffffff.partial',
+        'octojs-push-0123456789ab/package.zip', // a push's spool: the prefix and 12 hex digits
+        'octojs-spool-Ab12Cd/spool',
+        'gulp-octo-x1Y2z3/app.1.0.0.zip',
+        '.octojsrc.json',
+        '.octojsrc',
+        '.octojsrc.yml',
+      ];
+      for (const name of [...leftovers, 'octojs-push-notours/a.js', 'notes.partial']) write(path.join(folder, name), 'x');
+      const plan = await planPackage({ basePath: folder, outFolder: out() });
+      assert.deepEqual(files(plan), ['notes.partial', 'octojs-push-notours/a.js', 'package.json', 'server.js']);
+      assert.match(whyOut(plan, '.my-app.1.2.2.zip.4000000-0123456789ab.partial')!, /`\.partial` file/);
+      assert.match(whyOut(plan, 'octojs-push-0123456789ab')!, /temporary folder/);
+      assert.match(whyOut(plan, '.octojsrc.json')!, /^default rule: an octojs config file.*an `include` glob that names it packs it$/);
+      // The name the writer uses is the name the rule knows.
+      const { partialFileName } = await import('../src/temporary-names.js');
+      write(path.join(folder, partialFileName(path.join(out(), 'my-app.1.2.3.zip'))), 'x');
+      assert.deepEqual(files(await planPackage({ basePath: folder, outFolder: out() })), files(plan));
+      // Named by an include, a config file goes in.
+      const named = await planPackage({ basePath: folder, outFolder: out(), include: ['**', '.octojsrc.json'] });
+      assert.ok(files(named).includes('.octojsrc.json'));
+      assert.deepEqual(named.warnings, []);
+    });
+
     it('packing the project twice into a folder inside it does not pack the first package into the second', async () => {
       const folder = app();
       const first = await pack({ basePath: folder, outFolder: path.join(folder, 'artifacts') });
@@ -243,6 +271,28 @@ describe('what goes in the package', () => {
     });
   });
 
+  it('warns for a config file or package.json holding a key, even when an include names it, without the key', async () => {
+    const folder = app();
+    const key = 'API-PACKEDKEY00000000000000';
+    write(path.join(folder, 'package.json'), { name: 'my-app', version: '1.2.3', octojs: { apiKey: key } });
+    write(path.join(folder, '.octojsrc.json'), { accessToken: 'a-token-value' });
+    write(path.join(folder, 'config/settings.json'), { apiKey: key }); // not a config file of ours: not read
+    write(path.join(folder, 'other/package.json'), { name: 'x', note: `deploy with ${key}` });
+    const plan = await planPackage({ basePath: folder, outFolder: out(), include: ['**', 'package.json', '.octojsrc.json'] });
+    assert.deepEqual(
+      plan.warnings.map((warning) => warning.split(' ')[0]),
+      ['.octojsrc.json', 'other/package.json', 'package.json'],
+    );
+    for (const warning of plan.warnings) {
+      assert.match(warning, /is about to be packed, and it holds an Octopus API key or access token.*OCTOPUS_API_KEY/);
+      assert.ok(!warning.includes(key) && !warning.includes('a-token-value'));
+    }
+    // Without a key, package.json is just package.json.
+    write(path.join(folder, 'package.json'), { name: 'my-app', version: '1.2.3', octojs: { apiKey: '' } });
+    const clean = await planPackage({ basePath: folder, outFolder: out(), exclude: ['other/**'] });
+    assert.deepEqual(clean.warnings, []);
+  });
+
   it('lists what an include glob left out, and every entry says why it is in', async () => {
     const folder = app();
     write(path.join(folder, 'public/index.html'), '');
@@ -267,6 +317,18 @@ describe('selection options', () => {
       [{ onWarning: true }, 'onWarning'],
     ] as const) {
       await assert.rejects(planPackage({ basePath: '.', ...(options as object) }), { code: 'ERR_OCTO_INVALID_OPTION', option });
+    }
+  });
+
+  it('refuse an empty glob (an unset variable) as an invalid option, not as a raw TypeError', async () => {
+    for (const options of [{ exclude: [''] }, { include: ['**', ''] }]) {
+      const option = Object.keys(options)[0];
+      await assert.rejects(planPackage({ basePath: '.', ...options }), (error: Error & { code?: string; option?: string }) => {
+        assert.equal(error.code, 'ERR_OCTO_INVALID_OPTION');
+        assert.equal(error.option, option);
+        assert.match(error.message, /holds an empty string \(at index \d\), which names nothing/);
+        return true;
+      });
     }
   });
 });

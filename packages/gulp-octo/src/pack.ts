@@ -19,6 +19,7 @@ import {
   validateVersion,
 } from '@octojs/core';
 import {
+  GULP_FOLDER_PREFIX,
   type OptionSchema,
   type PathVerdict,
   checkOptions,
@@ -199,7 +200,7 @@ export function pack(typeOrOptions?: string | PackOptions, maybeOptions?: PackOp
       log('gulp-octo: no files came in, so no package was made.');
       return undefined;
     }
-    const folder = await mkdtemp(path.join(os.tmpdir(), 'gulp-octo-'));
+    const folder = await mkdtemp(path.join(os.tmpdir(), GULP_FOLDER_PREFIX));
     const untrack = trackTemporary(folder); // a Ctrl-C while the package is written leaves no copy
     try {
       // Written whole to a temporary file first: a failure is reported here, never halfway through a stream.

@@ -5,7 +5,7 @@ import { type BuildInformationReport, infoFailure, runBuildInformation } from '.
 import { runPack } from './commands/pack.js';
 import { runPublish } from './commands/publish.js';
 import { runPush } from './commands/push.js';
-import { loadConfig } from './config/load-config.js';
+import { configWarnings, loadConfig } from './config/load-config.js';
 import { type Settings, VERSION, outputSettings, resolveSettings } from './config/settings.js';
 import { UsageError, exitCodeOf, toFailure } from './errors.js';
 import { HELP, commandHelp } from './help.js';
@@ -101,6 +101,7 @@ export async function main(argv: string[], cwd = process.cwd(), env: NodeJS.Proc
     const config = await loadConfig(cwd);
     const early = outputSettings(args, config);
     output = new Console(early.outputFormat, early.verbosity, streams);
+    for (const warning of configWarnings(config)) output.warn(warning);
     const settings = resolveSettings(command, args, config, cwd, env);
     const stopInterrupt = onInterrupt(output);
     const stopLog = logRequests(output);

@@ -90,8 +90,12 @@ describe('octojs flags', () => {
     assert.equal(timeoutMs('--timeout', 30), 30_000, 'a number in a config file');
     assert.match(
       usage(() => timeoutMs('--timeout', '10m')).message,
-      /^--timeout takes seconds \(600\) or hh:mm:ss \(00:10:00\), not "10m"\.$/,
+      /^--timeout takes seconds above 0, at most 2147483 \(about 24 days\), or hh:mm:ss \(00:10:00\), not "10m"\.$/,
     );
+    for (const outOfRange of ['0', 0, '99999999999', '0.0001', '24855.00:00:00']) {
+      assert.match(usage(() => timeoutMs('--timeout', outOfRange)).message, /^--timeout takes seconds above 0, at most 2147483 /);
+    }
+    assert.equal(timeoutMs('--timeout', '2147483'), 2_147_483_000);
     assert.equal(compressionLevel('--compressionLevel', 'None'), 0);
     assert.equal(compressionLevel('--compressionLevel', 'fast'), 1);
     assert.equal(compressionLevel('--compressionLevel', 'OPTIMAL'), 6);

@@ -53,9 +53,14 @@ describe('octojs settings', () => {
       '--timeout',
       '00:01:30',
       '--concurrency',
-      '0',
+      '1',
     ]);
     assert.deepEqual([push.replace, push.timeout, continueOnError, concurrency], [true, 90_000, false, 1]);
+    // 0 uploads at once is not "1": a usage error, as the message says.
+    assert.throws(() => settings('push', ['a.1.0.0.zip', '--concurrency', '0']), {
+      code: 'ERR_OCTO_USAGE',
+      message: '--concurrency takes a whole number of 1 or more, not "0".',
+    });
     assert.equal(settings('push', ['a', '--overwrite', 'Replace']).push.overwriteMode, 'OverwriteExisting');
     const { pack } = settings('pack', [
       '--format',

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { writeError } from '../errors.js';
 import { trackTemporary } from '../temporary-files.js';
+import { SPOOL_FOLDER_PREFIX } from '../temporary-names.js';
 import type { EntrySource } from './entry.js';
 
 /**
@@ -13,7 +14,7 @@ import type { EntrySource } from './entry.js';
  */
 export class SpoolFile {
   /** `prefix`: the temporary folder's name starts with it, which says whose file it is. */
-  constructor(readonly prefix = 'octojs-spool-') {}
+  constructor(readonly prefix = SPOOL_FOLDER_PREFIX) {}
 
   #folder: string | undefined;
   #handle: FileHandle | undefined;

@@ -1,15 +1,14 @@
 import { readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { trackedTemporaries } from '../temporary-files.js';
+import { PARTIAL_TAG, partialFileName } from '../temporary-names.js';
 
 /**
  * A package is written as `.<file name>.<pid>-<random>.partial` beside its final name. The pid
  * says whether the run that wrote it is still alive, so that a later pack can remove what a run
  * killed outright left behind without touching a pack of the same package under way elsewhere.
  */
-export function partialFileName(destination: string, random: string): string {
-  return `.${path.basename(destination)}.${process.pid}-${random}.partial`;
-}
+export { partialFileName };
 
 /** Partials of older versions, without a pid, are judged by age instead. */
 const UNOWNED_STALE_AFTER_MS = 60 * 60 * 1000;
@@ -30,10 +29,10 @@ export async function removeStalePartials(destination: string): Promise<void> {
     const file = path.join(folder, name);
     if (ours.has(file)) continue; // being written by this process
     const tag = name.slice(prefix.length, -'.partial'.length);
-    const owner = /^(\d+)-[0-9a-f]+$/.exec(tag);
-    if (owner) {
+    const owner = PARTIAL_TAG.exec(tag);
+    if (owner?.[1] !== undefined) {
       if (isAlive(Number(owner[1]))) continue;
-    } else if (/^[0-9a-f]{12}$/.test(tag)) {
+    } else if (owner) {
       const stats = await stat(file).catch(() => undefined);
       if (!stats || Date.now() - stats.mtimeMs < UNOWNED_STALE_AFTER_MS) continue;
     } else continue; // not a name we write

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { readError } from '../errors.js';
+import { SPOOL_FOLDER_PREFIX } from '../temporary-names.js';
 import type { ArchiveWriter } from './archive-writer.js';
 import type { ByteSink } from './byte-sink.js';
 import { toUnixSeconds } from './dos-time.js';
@@ -71,7 +72,7 @@ export class TarWriter implements ArchiveWriter<Buffer> {
 
   /** A tar header needs the size first: a stream of unknown length goes to a temporary file (memory stays flat). */
   async #writeSpooled(entry: ArchiveEntry, source: EntrySource & { kind: 'stream' }): Promise<void> {
-    const folder = await mkdtemp(path.join(os.tmpdir(), 'octojs-spool-'));
+    const folder = await mkdtemp(path.join(os.tmpdir(), SPOOL_FOLDER_PREFIX));
     try {
       const file = path.join(folder, 'entry');
       await pipeline(source.stream, createWriteStream(file));

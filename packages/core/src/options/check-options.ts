@@ -9,7 +9,7 @@ export type OptionRule =
   | { type: 'string'; oneOf?: readonly string[]; nonEmpty?: boolean }
   | { type: 'boolean' }
   | { type: 'number'; min?: number; max?: number; integer?: boolean }
-  | { type: 'strings' }
+  | { type: 'strings'; nonEmpty?: boolean }
   | { type: 'function' }
   | { type: 'object' }
   | { type: 'date' }
@@ -113,6 +113,10 @@ function rangeProblem(value: unknown, rule: OptionRule): string | undefined {
       return `is "${text}", not one of ${rule.oneOf.join(', ')}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`;
     }
   }
+  if (rule.type === 'strings' && rule.nonEmpty) {
+    const index = (value as string[]).findIndex((item) => item === '');
+    if (index !== -1) return `holds an empty string (at index ${index}), which names nothing`;
+  }
   if (rule.type === 'number') {
     const number = value as number;
     if (!Number.isFinite(number)) return `is ${number}, not a finite number`;
@@ -134,7 +138,7 @@ function expected(rule: OptionRule): string {
       return kind;
     }
     case 'strings':
-      return 'an array of strings';
+      return rule.nonEmpty ? 'an array of non-empty strings' : 'an array of strings';
     case 'literal':
       return JSON.stringify(rule.value);
     case 'date':

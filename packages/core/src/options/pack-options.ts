@@ -6,6 +6,8 @@ import { type OptionRule, type OptionSchema, checkOptions, describe } from './ch
 const STRING: OptionRule = { type: 'string' };
 const PATH: OptionRule = { type: 'string', nonEmpty: true };
 const STRINGS: OptionRule = { type: 'strings' };
+/** Globs: picomatch refuses an empty one, and it would name nothing anyway (an unset variable, typically). */
+const GLOBS: OptionRule = { type: 'strings', nonEmpty: true };
 const BOOLEAN: OptionRule = { type: 'boolean' };
 const FUNCTION: OptionRule = { type: 'function' };
 const FORMAT: OptionRule = { type: 'string', nonEmpty: true }; // normalizeFormat names the formats
@@ -20,8 +22,8 @@ export const PACK_OPTIONS: OptionSchema = {
   version: STRING,
   format: FORMAT,
   outFolder: PATH,
-  include: STRINGS,
-  exclude: STRINGS,
+  include: GLOBS,
+  exclude: GLOBS,
   dependencies: { type: 'string', oneOf: ['all', 'prod', 'none'] },
   compressionLevel: COMPRESSION_LEVEL,
   mtime: MTIME,
@@ -47,7 +49,7 @@ export const BUILDER_OPTIONS: OptionSchema = {
 export const ENTRY_OPTIONS: OptionSchema = { mode: MODE, mtime: { type: 'date' } };
 export const STREAM_ENTRY_OPTIONS: OptionSchema = { ...ENTRY_OPTIONS, size: { type: 'number', integer: true, min: 0 } };
 export const PATH_ENTRY_OPTIONS: OptionSchema = { ...ENTRY_OPTIONS, followExternalSymlinks: BOOLEAN };
-export const DIRECTORY_OPTIONS: OptionSchema = { prefix: STRING, include: STRINGS, exclude: STRINGS };
+export const DIRECTORY_OPTIONS: OptionSchema = { prefix: STRING, include: GLOBS, exclude: GLOBS };
 export const TO_FILE_OPTIONS: OptionSchema = { overwrite: BOOLEAN };
 
 /** A positional argument that must be a string (a file path or an entry name). */

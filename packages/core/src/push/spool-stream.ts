@@ -1,5 +1,4 @@
 import { createWriteStream } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { OctoError } from '../errors.js';
 import { trackTemporary } from '../temporary-files.js';
+import { pushFolderName } from '../temporary-names.js';
 
 export interface SpooledFile {
   /** `<temporary folder>/<name>`: the file keeps the package's name, which is what a push sends. */
@@ -23,7 +23,7 @@ export interface SpooledFile {
  */
 export async function spoolStream(stream: Readable, name: string): Promise<SpooledFile> {
   // Tracked before it is made: a SIGINT or SIGTERM at any moment removes it.
-  const folder = path.join(os.tmpdir(), `octojs-push-${randomBytes(6).toString('hex')}`);
+  const folder = path.join(os.tmpdir(), pushFolderName());
   const untrack = trackTemporary(folder);
   await mkdir(folder, { mode: 0o700 }).catch((error: unknown) => {
     untrack();

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import { SpoolFile } from '../archive/spool-file.js';
 import { OctoError } from '../errors.js';
 import { trackTemporary } from '../temporary-files.js';
+import { pushFolderName } from '../temporary-names.js';
 import { STREAM_CHUNK, SlotRing, type WriteWatermark, recycledChunks, sha1File } from './chunk-buffers.js';
 import type { LocalPackage } from './local-package.js';
 
@@ -53,7 +54,7 @@ export class StreamPackage implements LocalPackage {
     this.#announced = size;
     if (keepCopy) {
       // Tracked before it is made, so that no moment exists at which a signal would leave it behind.
-      this.#folder = path.join(os.tmpdir(), `octojs-push-${randomBytes(6).toString('hex')}`);
+      this.#folder = path.join(os.tmpdir(), pushFolderName());
       this.#untrack = trackTemporary(this.#folder);
       mkdirSync(this.#folder, { mode: 0o700 });
       this.#copy = new SpoolFile(`${path.basename(this.#folder)}${path.sep}copy-`);

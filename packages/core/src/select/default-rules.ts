@@ -3,20 +3,19 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { SUPPORTED_EXTENSIONS } from '../format.js';
 import { validateVersion } from '../identity.js';
+import { isPartialFileName, isTemporaryFolderName } from '../temporary-names.js';
 
 /**
  * What is never packed unless an `include` glob names it: things octojs itself leaves around
- * (earlier packages of the same id, `.partial` files, spool folders) and the ignore files.
+ * (earlier packages of the same id, `.partial` files, spool folders), its config files and the ignore files.
  */
 export interface DefaultRules {
   /** Why the path stays out by default, or undefined. */
   reasonToSkip(absolute: string, isDirectory: boolean): string | undefined;
 }
 
-/** A `.partial` package the archive writer was writing (`.<id>.<version>.<ext>.<hex>.partial`). */
-const PARTIAL = /^\..+\.[0-9a-f]{6,}\.partial$/i;
-/** Folders made by the builder's spool, push retry copies and gulp-octo's temporary package. */
-const SPOOL_FOLDER = /^(?:octojs-spool-|octojs-push-|gulp-octo-)[A-Za-z0-9]{6}$/;
+/** octojs's config files (`.octojsrc.json` and the like): settings of the tool, often with the API key. */
+const CONFIG_FILE = /^\.octojsrc(?:\..+)?$/i;
 
 function isVersion(text: string): boolean {
   try {
@@ -49,13 +48,15 @@ export function defaultRules(packageId: string | undefined, ignoreFileNames: rea
     reasonToSkip(absolute, isDirectory) {
       const baseName = path.basename(absolute);
       if (isDirectory) {
-        if (SPOOL_FOLDER.test(baseName)) return 'default rule: a temporary folder octojs leaves while it works';
+        if (isTemporaryFolderName(baseName)) return 'default rule: a temporary folder octojs leaves while it works';
         if (isFeedData(absolute)) return "default rule: a local feed's data folder (@octojs/feed keeps `spaces/` and `uploads/` in it)";
         return undefined;
       }
       if (packageId !== undefined && isPackageOf(packageId, baseName))
         return `default rule: an Octopus package of the same id (${packageId}), e.g. an earlier build`;
-      if (PARTIAL.test(baseName)) return 'default rule: a leftover `.partial` file of an interrupted pack';
+      if (isPartialFileName(baseName)) return 'default rule: a leftover `.partial` file of an interrupted pack';
+      if (CONFIG_FILE.test(baseName))
+        return "default rule: an octojs config file (the tool's settings, often its API key; not part of the app)";
       if (ignoreFiles.has(baseName)) return 'default rule: an ignore file (it tells what to pack; it is not part of the app)';
       return undefined;
     },

@@ -5,7 +5,7 @@ import { findProjectPackageJson } from './find-project.js';
 import { type IgnoreLevel, OCTOPUS_IGNORE, checkIgnored, readIgnoreLevel } from './ignore-files.js';
 import { isInside } from './is-inside.js';
 import { type NpmFiles, npmFiles } from './npm-files.js';
-import { secretKind } from './secrets.js';
+import { HOLDS_CREDENTIALS, secretKind } from './secrets.js';
 
 export interface PathFilterOptions {
   /** The folder the ignore files are read from, downwards (gulp: the files' base; grunt: the Gruntfile's folder). */
@@ -79,7 +79,8 @@ export async function createPathFilter(options: PathFilterOptions): Promise<(fil
     if (excluded !== undefined) return { excluded };
     if (isDirectory) return {};
     const put = checkIgnored(levelsOf(parent), toName(absolute), false); // a `!` rule means: meant to be there
-    const secret = put === undefined ? secretKind(path.basename(absolute), absolute) : undefined;
-    return secret === undefined ? {} : { secret };
+    const secret = secretKind(path.basename(absolute), absolute);
+    // A `!` line means the file is meant to be there, not the key in it.
+    return secret === undefined || (put !== undefined && secret !== HOLDS_CREDENTIALS) ? {} : { secret };
   };
 }

@@ -10,7 +10,7 @@ import { type DependenciesMode, type DependencyTrees, dependencyTrees } from './
 import { OCTOPUS_IGNORE, checkIgnored } from './ignore-files.js';
 import { isInside } from './is-inside.js';
 import { npmFiles } from './npm-files.js';
-import { secretKind, secretWarning } from './secrets.js';
+import { HOLDS_CREDENTIALS, secretKind, secretWarning } from './secrets.js';
 import { type ExcludedPath, type SelectedEntry, type WalkRoot, Walker, globMatchers } from './walker.js';
 
 export type { DependenciesMode } from './dependency-trees.js';
@@ -237,14 +237,17 @@ function addProjectPackageJson(
   });
 }
 
-/** One warning per file about to be packed that usually holds secrets, unless an include names it. */
+/**
+ * One warning per file about to be packed that usually holds secrets, unless an include names it; a
+ * config file or package.json holding a key is warned about even then (naming it is not meaning the key).
+ */
 function secretWarnings(walker: Walker): string[] {
   const warnings: string[] = [];
   for (const entry of walker.entries) {
     if (entry.type !== 'file' || entry.name.split('/').includes('node_modules')) continue;
     const why = secretKind(path.posix.basename(entry.name), entry.source.kind === 'path' ? entry.source.path : undefined);
     const meant = walker.explicitInclude(entry.name) !== undefined || entry.reason?.startsWith('put back by');
-    if (why !== undefined && !meant) warnings.push(secretWarning(entry.name, why));
+    if (why !== undefined && (!meant || why === HOLDS_CREDENTIALS)) warnings.push(secretWarning(entry.name, why));
   }
   return warnings;
 }

@@ -1,10 +1,31 @@
 import { existsSync } from 'node:fs';
-import { type PackPlan, formatBytes, pack, planPackage } from '@octojs/core';
-import type { Settings } from '../config/settings.js';
-import { toFailure } from '../errors.js';
+import path from 'node:path';
+import {
+  type PackPlan,
+  findProjectPackageJson,
+  formatBytes,
+  normalizeFormat,
+  pack,
+  planPackage,
+  resolveIdentity,
+  validateIdentity,
+} from '@octojs/core';
+import type { CliPackOptions, Settings } from '../config/settings.js';
+import { exitCodeOf, inFlagTerms, toFailure } from '../errors.js';
 import type { Console } from '../output/console.js';
-import { packFields, planReasons } from '../output/core-fields.js';
-import { type PackageReport, type Report, summarize, withoutPlan } from '../output/report.js';
+import { type PackFields, packFields, planReasons } from '../output/core-fields.js';
+import { type PackageReport, type Report, packageEntry, summarize, withoutPlan } from '../output/report.js';
+import { onceWarner } from './push-checks.js';
+
+/** Core's warnings in the CLI's terms (flags for option names), as the JSON lists them. */
+export function cliWarnings(warnings: readonly string[] | undefined): string[] {
+  return (warnings ?? []).map((warning) => inFlagTerms(warning)!);
+}
+
+/** Prints each of a plan's warnings once on stderr (secrets about to be packed, names Windows cannot extract). */
+export function sayWarnings(plan: PackPlan, warn: (message: string) => void): void {
+  for (const warning of plan.warnings ?? []) warn(warning);
+}
 
 /** The dry-run view of a plan: what would go in, and (when core says) why, and what stays out. */
 export function planEntry(plan: PackPlan, overwrite: boolean): PackageReport {
@@ -19,7 +40,7 @@ export function planEntry(plan: PackPlan, overwrite: boolean): PackageReport {
     outcome: 'skipped',
     expectedOutcome: exists ? (overwrite ? 'overwritten' : 'failed') : 'created',
     seconds: 0,
-    warnings: [],
+    warnings: cliWarnings(plan.warnings),
     contents: plan.entries.map((item, index) => ({
       name: item.name,
       type: item.type,
@@ -64,7 +85,13 @@ export function printPlan(output: Console, entry: PackageReport): void {
 }
 
 export async function runPack(settings: Settings, output: Console): Promise<Report> {
-  const plan = await planPackage(settings.pack);
+  let plan: PackPlan;
+  try {
+    plan = await planPackage(settings.pack);
+  } catch (error) {
+    return planFailed(settings, output, error);
+  }
+  sayWarnings(plan, onceWarner(output));
   if (settings.dryRun) {
     const entry = planEntry(plan, settings.pack.overwrite === true);
     printPlan(output, entry);
@@ -98,7 +125,7 @@ export async function packPlanned(settings: Settings, output: Console, plan: Pac
     entries: result.entries,
     outcome: replaced ? 'overwritten' : 'created',
     seconds: (Date.now() - started) / 1000,
-    warnings: [],
+    warnings: cliWarnings(result.warnings),
   };
   if (settings.command === 'pack') output.result(entry, replaced ? 'packed (replaced)' : 'packed');
   else
@@ -107,4 +134,46 @@ export async function packPlanned(settings: Settings, output: Console, plan: Pac
     );
   if (settings.command !== 'pack') output.detail(`${entry.file}  sha1 ${entry.sha1}`);
   return entry;
+}
+
+/**
+ * The package could not be planned (nothing matched, a bad entry name, …): when its id and version are
+ * known it is listed as failed, so --json says which package failed; otherwise the command failed as a whole.
+ */
+async function planFailed(settings: Settings, output: Console, error: unknown): Promise<Report> {
+  const fields = await knownPackage(settings.pack);
+  if (fields === undefined) throw error;
+  const failure = toFailure(error);
+  const entry = packageEntry(fields.file, fields.fileName, 'failed', { ...fields, error: failure });
+  output.result(entry);
+  const packages = [entry];
+  // A setup problem (exit 2) stays one: nothing was written.
+  const whole = exitCodeOf(failure) === 2 ? failure : undefined;
+  return {
+    command: 'pack',
+    dryRun: settings.dryRun,
+    packages,
+    summary: summarize(packages, whole),
+    ...(whole && { error: whole }),
+  };
+}
+
+/** The package's id, version and file as pack() would name it, if they can be known. */
+async function knownPackage(options: CliPackOptions): Promise<PackFields | undefined> {
+  try {
+    const basePath = path.resolve(options.basePath ?? '.');
+    const format = normalizeFormat(options.format);
+    const packageJson = options.packageJson ?? (await findProjectPackageJson(basePath));
+    const identity = await resolveIdentity({
+      basePath,
+      ...(options.id !== undefined && { id: options.id }),
+      ...(options.version !== undefined && { version: options.version }),
+      ...(packageJson !== undefined && { packageJson }),
+    });
+    const fileName = validateIdentity(identity, format);
+    const file = path.join(path.resolve(options.outFolder ?? 'bin'), fileName);
+    return { file, fileName, packageId: identity.id, version: identity.version, format };
+  } catch {
+    return undefined;
+  }
 }

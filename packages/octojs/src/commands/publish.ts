@@ -1,11 +1,11 @@
 import { type PushPreview, planPackage, push } from '@octojs/core';
 import type { Settings } from '../config/settings.js';
-import { toFailure } from '../errors.js';
+import { inFlagTerms, toFailure } from '../errors.js';
 import type { Console } from '../output/console.js';
 import { pushSha1, pushTransfer } from '../output/core-fields.js';
 import { type PackageReport, type Report, summarize, withoutPlan } from '../output/report.js';
 import { afterPush } from './build-information-push.js';
-import { packPlanned, planEntry, printPlan } from './pack.js';
+import { packPlanned, planEntry, printPlan, sayWarnings } from './pack.js';
 import { conflict, describeExpected, expectedOutcome, onceWarner, preflight, uploadOptions } from './push-checks.js';
 
 /**
@@ -18,6 +18,7 @@ export async function runPublish(settings: Settings, output: Console, cwd: strin
   const plan = await planPackage(settings.pack);
   const entry: PackageReport = planEntry(plan, settings.pack.overwrite === true);
   const warn = onceWarner(output);
+  sayWarnings(plan, warn);
   let preview: PushPreview;
   try {
     preview = await preflight([{ fileName: entry.fileName }], settings, output, warn);
@@ -73,7 +74,7 @@ export async function runPublish(settings: Settings, output: Console, cwd: strin
       sha1: pushSha1(pushed) ?? packed.sha1,
       attempts: pushed.attempts,
       ...pushTransfer(pushed),
-      warnings: pushed.warnings,
+      warnings: [...new Set([...packed.warnings, ...pushed.warnings.map((warning) => inFlagTerms(warning)!)])],
     });
   } catch (error) {
     Object.assign(result, { outcome: 'failed', error: toFailure(error) });

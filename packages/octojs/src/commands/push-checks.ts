@@ -1,16 +1,17 @@
 import { type OverwriteMode, type PushOptions, type PushPreview, previewPush } from '@octojs/core';
 import type { Settings } from '../config/settings.js';
-import type { Failure } from '../errors.js';
+import { type Failure, inFlagTerms } from '../errors.js';
 import type { Console } from '../output/console.js';
 import type { Outcome, PackageReport } from '../output/report.js';
 
-/** Warnings said once per run, however many packages (and sessions) repeat them. */
+/** Warnings said once per run, however many packages (and sessions) repeat them, with core's option names as flags. */
 export function onceWarner(output: Console): (message: string) => void {
   const said = new Set<string>();
   return (message) => {
-    if (said.has(message)) return;
-    said.add(message);
-    output.warn(message);
+    const text = inFlagTerms(message)!;
+    if (said.has(text)) return;
+    said.add(text);
+    output.warn(text);
   };
 }
 

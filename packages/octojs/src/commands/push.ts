@@ -2,7 +2,7 @@ import path from 'node:path';
 import { type PushPreview, push } from '@octojs/core';
 import { expandPackageGlobs } from '../args/package-globs.js';
 import type { Settings } from '../config/settings.js';
-import { UsageError, toFailure } from '../errors.js';
+import { UsageError, inFlagTerms, toFailure } from '../errors.js';
 import type { Console } from '../output/console.js';
 import { pushFileName, pushSha1, pushTransfer } from '../output/core-fields.js';
 import { type PackageReport, type Report, type Summary, packageEntry, summarize } from '../output/report.js';
@@ -138,7 +138,7 @@ async function upload(entries: PackageReport[], settings: Settings, output: Cons
           spaceId: result.spaceId ?? null,
           attempts: result.attempts,
           ...pushTransfer(result),
-          warnings: result.warnings,
+          warnings: result.warnings.map((warning) => inFlagTerms(warning)!),
         });
       } catch (error) {
         Object.assign(entry, { outcome: 'failed', error: toFailure(error) });

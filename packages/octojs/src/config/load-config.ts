@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { nearMiss } from '@octojs/core/internal';
 import { configKeys } from '../args/flags.js';
+import { shown } from '../args/values.js';
 import { CliError } from '../errors.js';
 
 /** Settings from a config file, keyed as the flags' keys (`outFolder`), with where they came from. */
@@ -32,6 +33,27 @@ export async function loadConfig(cwd: string): Promise<Config> {
   const section = json !== null && typeof json === 'object' ? (json as Record<string, unknown>).octojs : undefined;
   if (section === undefined) return { values: {}, source: undefined };
   return { values: checked(section, 'package.json ("octojs")'), source: 'package.json ("octojs")' };
+}
+
+/** A wrong value as a message shows it: JSON (strings quoted), `"…"` for a secret or anything like a key. */
+function quoted(value: unknown, key: string): string {
+  const text = shown(value, key);
+  return typeof value === 'string' || text === '"…"' ? text : text.slice(1, -1);
+}
+
+/** Credentials a config file may hold, and where they belong instead. */
+const CREDENTIALS: readonly { key: string; what: string; variable: string }[] = [
+  { key: 'apiKey', what: 'an API key', variable: 'OCTOPUS_API_KEY' },
+  { key: 'accessToken', what: 'an access token', variable: 'OCTOPUS_ACCESS_TOKEN' },
+];
+
+/** A warning for each credential in the config file: it is easily committed, or packed with the app. */
+export function configWarnings(config: Config): string[] {
+  return CREDENTIALS.filter(({ key }) => config.values[key] !== undefined).map(
+    ({ key, what, variable }) =>
+      `${config.source} holds ${what} ("${key}"): a config file is easily committed to git or packed with the app. ` +
+      `Set ${variable} in the environment (a CI secret) instead, and remove "${key}" from the file.`,
+  );
 }
 
 async function readIfThere(file: string): Promise<string | undefined> {
@@ -81,14 +103,15 @@ function checked(section: unknown, source: string): Record<string, unknown> {
     const flag = known.get(key);
     if (!flag) {
       const guess = nearMiss(key, known.keys());
-      throw new CliError('ERR_OCTO_CONFIG', `${source} has an unknown key "${key}".`, {
+      throw new CliError('ERR_OCTO_CONFIG', `${source} has an unknown key ${shown(key)}.`, {
         hint: guess ? `Did you mean "${guess}"?` : `Known keys: ${[...known.keys()].join(', ')}.`,
       });
     }
     const wrong = (expected: string): CliError =>
       new CliError(
         'ERR_OCTO_CONFIG',
-        `${source}: "${key}" must be ${expected}, not ${JSON.stringify(/key|token|pass/i.test(key) ? '…' : value)}.`,
+        // Never the value of a secret setting, nor any value that looks like a key (put in the wrong setting).
+        `${source}: "${key}" must be ${expected}, not ${quoted(value, key)}.`,
         {
           hint: `It is the config form of ${flag.spellings[0]}.`,
         },

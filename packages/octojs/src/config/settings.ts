@@ -8,6 +8,7 @@ import {
   localPath,
   oneOf,
   packGlob,
+  shown,
   slashGlob,
   timeoutMs,
   verbosityOf,
@@ -90,7 +91,7 @@ export function resolveSettings(command: Command, args: ParsedArgs, config: Conf
     dryRun: isOn('dryRun'),
     ...outputSettings(args, config),
     continueOnError: isOn('continueOnError'),
-    concurrency: concurrency ? Math.max(1, wholeNumber(concurrency.where, concurrency.value)) : 2,
+    concurrency: concurrency ? wholeNumber(concurrency.where, concurrency.value, 1) : 2,
     packages: [...((args.values.packages as string[] | undefined) ?? []), ...(command === 'push' ? args.positionals : [])],
     pack: command === 'push' || command === 'build-information' ? {} : packOptions(args, get, isOn, cwd),
     push: command === 'pack' ? {} : pushOptions(get, isOn, cwd, env),
@@ -120,7 +121,7 @@ function infoOptions(args: ParsedArgs, get: Get, cwd: string): BuildInformationS
     version,
     file: file === undefined ? undefined : localPath(cwd, file),
     since: text(get('since')),
-    maxCommits: maxCommits ? Math.max(1, wholeNumber(maxCommits.where, maxCommits.value)) : undefined,
+    maxCommits: maxCommits ? wholeNumber(maxCommits.where, maxCommits.value, 1) : undefined,
   };
 }
 
@@ -150,7 +151,21 @@ function packOptions(args: ParsedArgs, get: Get, isOn: (key: string) => boolean,
     }
     options.format = oneOf(format.where, format.value, ['zip', 'tar.gz', 'tgz', 'tar', 'targz'] as const);
   }
-  const globs = (key: 'include' | 'exclude'): string[] | undefined => (get(key)?.value as string[] | undefined)?.map(packGlob);
+  const globs = (key: 'include' | 'exclude'): string[] | undefined => {
+    const found = get(key);
+    return (found?.value as string[] | undefined)?.map((glob) => {
+      const relative = packGlob(glob);
+      if (relative === '') {
+        throw new UsageError(
+          `${found!.where} takes a glob relative to the base path, not ${glob === '' ? 'an empty string' : `"${glob}"`}.`,
+          {
+            hint: `An unset variable gives an empty value: leave ${found!.where} out, or give a glob such as "dist/**".`,
+          },
+        );
+      }
+      return relative;
+    });
+  };
   const include = globs('include');
   const exclude = globs('exclude');
   if (include) options.include = include;
@@ -184,7 +199,7 @@ function pushOptions(get: Get, isOn: (key: string) => boolean, cwd: string, env:
       options.overwriteMode = normalizeOverwriteMode(String(mode.value));
     } catch {
       throw new UsageError(
-        `${mode.where} takes fail, overwrite or ignore (or FailIfExists, OverwriteExisting, IgnoreIfExists, replace), not "${String(mode.value)}".`,
+        `${mode.where} takes fail, overwrite or ignore (or FailIfExists, OverwriteExisting, IgnoreIfExists, replace), not ${shown(mode.value, mode.where)}.`,
       );
     }
   }
