@@ -4,7 +4,7 @@
  */
 export { type OptionRule, type OptionSchema, checkOptions, describe } from './options/check-options.js';
 export { nearMiss } from './options/near-miss.js';
-export { trackTemporary, trackedTemporaries } from './temporary-files.js';
+export { makeTemporaryFolder, trackTemporary, trackedTemporaries } from './temporary-files.js';
 export { checkPushOptions, PUSH_SCHEMA, PUSH_ALL_SCHEMA } from './push/push-options.js';
 export { Redactor } from './octopus/redact.js';
 export { parseServerUrl } from './octopus/server-url.js';

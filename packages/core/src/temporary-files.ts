@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 
 /**
  * Temporary files and folders that must not outlive the process: a package being written
@@ -53,4 +57,22 @@ export function trackTemporary(file: string): () => void {
 /** What is tracked now; for tests. */
 export function trackedTemporaries(): readonly string[] {
   return [...tracked];
+}
+
+/**
+ * Makes a private temporary folder `<os.tmpdir()>/<prefix><6 characters>` (as mkdtemp names it),
+ * tracked before it exists: a signal that lands between mkdtemp and tracking would leave it behind.
+ */
+export async function makeTemporaryFolder(prefix: string): Promise<{ folder: string; untrack: () => void }> {
+  for (;;) {
+    const folder = path.join(os.tmpdir(), `${prefix}${randomBytes(6).toString('base64url').slice(0, 6).replace(/[-_]/g, 'x')}`);
+    const untrack = trackTemporary(folder);
+    try {
+      await mkdir(folder, { mode: 0o700 });
+      return { folder, untrack };
+    } catch (error) {
+      untrack();
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
 }

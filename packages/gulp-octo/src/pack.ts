@@ -1,5 +1,4 @@
-import { readFile, mkdtemp, open, rm, stat } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, open, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable, Transform } from 'node:stream';
 import {
@@ -26,7 +25,7 @@ import {
   checkSelectionOptions,
   createPathFilter,
   secretWarning,
-  trackTemporary,
+  makeTemporaryFolder,
 } from '@octojs/core/internal';
 import log from 'fancy-log';
 import { objectTransform } from 'through2';
@@ -200,8 +199,7 @@ export function pack(typeOrOptions?: string | PackOptions, maybeOptions?: PackOp
       log('gulp-octo: no files came in, so no package was made.');
       return undefined;
     }
-    const folder = await mkdtemp(path.join(os.tmpdir(), GULP_FOLDER_PREFIX));
-    const untrack = trackTemporary(folder); // a Ctrl-C while the package is written leaves no copy
+    const { folder, untrack } = await makeTemporaryFolder(GULP_FOLDER_PREFIX); // a Ctrl-C while the package is written leaves no copy
     try {
       // Written whole to a temporary file first: a failure is reported here, never halfway through a stream.
       const result = await builder.toFile(folder);

@@ -1,8 +1,8 @@
-import { type FileHandle, mkdtemp, open, rm } from 'node:fs/promises';
+import { type FileHandle, open, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { writeError } from '../errors.js';
-import { trackTemporary } from '../temporary-files.js';
+import { makeTemporaryFolder } from '../temporary-files.js';
 import { SPOOL_FOLDER_PREFIX } from '../temporary-names.js';
 import type { EntrySource } from './entry.js';
 
@@ -53,9 +53,8 @@ export class SpoolFile {
 
   #open(): Promise<FileHandle> {
     this.#opening ??= (async () => {
-      this.#folder = await mkdtemp(path.join(os.tmpdir(), this.prefix));
       // A copy of the build must not outlive a Ctrl-C.
-      this.#untrack = trackTemporary(this.#folder);
+      ({ folder: this.#folder, untrack: this.#untrack } = await makeTemporaryFolder(this.prefix));
       this.#handle = await open(this.#file(), 'w+');
       return this.#handle;
     })();
