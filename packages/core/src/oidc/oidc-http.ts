@@ -84,14 +84,15 @@ export async function oidcHttp(options: ConnectionOptions, target: string): Prom
 /** A server's own words from an error answer, with the given secrets blanked out (a server may echo what it was sent). */
 export function serverWords(answer: HttpAnswer, secrets: string[]): string {
   const body = parseErrorBody(answer.body) as (Record<string, unknown> & { ErrorMessage?: string; Errors?: string[] }) | undefined;
-  let text =
+  const text =
     body?.ErrorMessage || body?.Errors?.length
       ? [body.ErrorMessage, ...(body.Errors ?? [])].filter(Boolean).join(' ')
       : typeof body?.error_description === 'string'
         ? body.error_description
         : typeof body?.error === 'string'
           ? body.error
-          : answer.body.trim().slice(0, 200);
-  for (const secret of secrets) if (secret) text = text.split(secret).join('[redacted]');
-  return text.replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '[redacted]').replace(/\.+$/, '');
+          : answer.body.trim();
+  // Redacted before it is cut, so that half of a secret cannot survive at the cut; in any case and encoding, as pushes do.
+  const redacted = new Redactor(secrets).text(text).replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '[redacted]');
+  return redacted.slice(0, 200).replace(/\.+$/, '');
 }
