@@ -17,3 +17,4 @@ export { findProjectPackageJson } from './select/find-project.js';
 export { AFTER_PUSH_SCHEMA } from './build-information/after-push.js';
 export { transferText } from './push/transfer-text.js';
 export { GULP_FOLDER_PREFIX } from './temporary-names.js';
+export { ADAPTER_PACK_OPTIONS } from './options/pack-options.js';

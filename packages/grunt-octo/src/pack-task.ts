@@ -2,7 +2,14 @@
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import { type PackageFormat, createPackage, formatBytes, resolveIdentity } from '@octojs/core';
-import { type OptionSchema, checkOptions, checkSelectionOptions, createPathFilter, secretWarning } from '@octojs/core/internal';
+import {
+  ADAPTER_PACK_OPTIONS,
+  type OptionSchema,
+  checkOptions,
+  checkSelectionOptions,
+  createPathFilter,
+  secretWarning,
+} from '@octojs/core/internal';
 import { toGruntError } from './grunt-error.js';
 import { taskOptions } from './task-options.js';
 
@@ -36,19 +43,10 @@ export interface PackTaskOptions {
 }
 
 const OPTIONS: OptionSchema = {
-  id: { type: 'string' },
-  version: { type: 'string' },
-  packageJson: { type: 'string', nonEmpty: true },
-  format: { type: 'string', nonEmpty: true },
-  type: { type: 'string', nonEmpty: true },
+  ...ADAPTER_PACK_OPTIONS,
   outFolder: { type: 'string', nonEmpty: true },
   dst: { type: 'string', nonEmpty: true },
-  compressionLevel: { type: 'number', integer: true, min: 0, max: 9 },
-  mtime: [{ type: 'date' }, { type: 'number' }, { type: 'string', nonEmpty: true }],
   overwrite: { type: 'boolean' },
-  followExternalSymlinks: { type: 'boolean' },
-  ignoreFiles: { type: 'strings' },
-  useNpmFiles: { type: 'boolean' },
 };
 
 /** Entry names use `/`, whatever the platform grunt runs on. */

@@ -19,6 +19,7 @@ import {
 } from '@octojs/core';
 import {
   GULP_FOLDER_PREFIX,
+  ADAPTER_PACK_OPTIONS,
   type OptionSchema,
   type PathVerdict,
   checkOptions,
@@ -65,18 +66,9 @@ export interface PackOptions {
 }
 
 const OPTIONS: OptionSchema = {
-  id: { type: 'string' },
-  version: { type: 'string' },
-  packageJson: { type: 'string', nonEmpty: true },
-  format: { type: 'string', nonEmpty: true },
-  type: { type: 'string', nonEmpty: true },
-  compressionLevel: { type: 'number', integer: true, min: 0, max: 9 },
-  mtime: [{ type: 'date' }, { type: 'number' }, { type: 'string', nonEmpty: true }],
+  ...ADAPTER_PACK_OPTIONS,
   buffer: { type: 'boolean' },
   memoryLimit: { type: 'number', min: 0 },
-  followExternalSymlinks: { type: 'boolean' },
-  ignoreFiles: { type: 'strings' },
-  useNpmFiles: { type: 'boolean' },
 };
 
 /** The options, from either the original `pack(type, options)` form or `pack(options)`. */

@@ -62,3 +62,17 @@ export function assertStringArgument(operation: string, what: string, value: unk
 }
 
 export { checkOptions };
+
+/** What gulp-octo's pack() and grunt-octo's octo-pack both take, in their original plugins' names too (`type`). */
+export const ADAPTER_PACK_OPTIONS: OptionSchema = {
+  id: STRING,
+  version: STRING,
+  packageJson: PATH,
+  format: FORMAT,
+  type: FORMAT,
+  compressionLevel: COMPRESSION_LEVEL,
+  mtime: MTIME,
+  followExternalSymlinks: BOOLEAN,
+  ignoreFiles: STRINGS,
+  useNpmFiles: BOOLEAN,
+};
