@@ -10,12 +10,11 @@ import type { Exchange, FeedContext } from './context.js';
 import { TEMPORARY_SUFFIX, syncFolder } from './durable.js';
 import { HttpProblem, badRequest, storageProblem } from './http-problem.js';
 import { checkPackageFileName } from './limits.js';
-import { overwriteMode, requirePush, storeAndAnswer } from './package-routes.js';
+import { overwriteMode, receivePackageFile, requirePush, storeAndAnswer } from './package-routes.js';
 import type { StoredPackage } from './package-store.js';
 import type { Grant } from './permissions.js';
 import type { Space } from './resources.js';
 import { type Spooled, spool } from './spool.js';
-import { receiveUpload } from './upload-receiver.js';
 import { compareVersions, isVersion } from './version.js';
 
 /** How the feed writes the signatures it serves (octopus-api.md §3.3: Octodiff's defaults are Adler32 and 2048). */
@@ -182,14 +181,7 @@ export async function uploadDelta(
     throw badRequest(INVALID_VERSION);
   }
   const mode = overwriteMode(url, context.legacy);
-  const reset = context.faults.takeReset('POST', url.pathname);
-  const received = await receiveUpload(request, {
-    spoolFolder: context.store.uploadsFolder,
-    faults: context.faults,
-    timeouts: context.timeouts,
-    checkName: (fileName) => checkDeltaName(fileName, packageId),
-    ...(reset && { resetAfterBytes: reset.afterBytes }),
-  });
+  const received = await receivePackageFile(context, exchange, (fileName) => checkDeltaName(fileName, packageId));
   if (!received) throw badRequest('A delta file must be provided');
   const { name, file: delta } = received;
   let file: Spooled;

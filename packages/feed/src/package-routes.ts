@@ -137,19 +137,27 @@ export async function storeAndAnswer(
   sendJson(response, 201, packageResource(context.prefix, result.record));
 }
 
-/** `POST /api/{space}/packages/raw` (octopus-api.md §1): one file part, any field name, identity from its name. */
-export async function uploadPackage(context: FeedContext, exchange: Exchange, space: Space, grant: Grant): Promise<void> {
-  const { request, url } = exchange;
-  requirePush(exchange, grant);
-  const mode = overwriteMode(url, context.legacy);
-  const reset = context.faults.takeReset('POST', url.pathname);
-  const received = await receiveUpload(request, {
+/**
+ * Spools a request's one file part with the feed's time bounds and any injected reset: the one way
+ * full and delta uploads take their bodies in. `checkName` runs on the name as sent, before busboy.
+ */
+export function receivePackageFile<T>(context: FeedContext, exchange: Exchange, checkName: (fileName: string) => T) {
+  const reset = context.faults.takeReset('POST', exchange.url.pathname);
+  return receiveUpload(exchange.request, {
     spoolFolder: context.store.uploadsFolder,
     faults: context.faults,
     timeouts: context.timeouts,
-    checkName: (fileName) => ({ fileName, ...checkPackageFileName(fileName) }),
+    checkName,
     ...(reset && { resetAfterBytes: reset.afterBytes }),
   });
+}
+
+/** `POST /api/{space}/packages/raw` (octopus-api.md §1): one file part, any field name, identity from its name. */
+export async function uploadPackage(context: FeedContext, exchange: Exchange, space: Space, grant: Grant): Promise<void> {
+  const { url } = exchange;
+  requirePush(exchange, grant);
+  const mode = overwriteMode(url, context.legacy);
+  const received = await receivePackageFile(context, exchange, (fileName) => ({ fileName, ...checkPackageFileName(fileName) }));
   if (!received) throw badRequest('A package file must be provided');
   const { name, file } = received;
   if (file.size === 0) {
